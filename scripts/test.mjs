@@ -1,0 +1,23 @@
+// Runs every test file under test/ (or the paths given) with Node's own test runner.
+// TypeScript is loaded through tsx so tests exercise the sources, not a bundle.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+function collect(dir, out) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) {
+      if (name === 'e2e' && !process.argv.includes('--e2e')) continue;
+      collect(p, out);
+    } else if (name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const files = args.length ? args : collect('test', []).sort();
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+  stdio: 'inherit',
+});
+process.exit(r.status ?? 1);
