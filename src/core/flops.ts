@@ -123,3 +123,19 @@ export function windowedEncoderFlops(cfg: EncoderConfig, contentTokens: number):
   for (const len of windowLengths(cfg, contentTokens)) total += encoderFlops(cfg, len).total;
   return total;
 }
+
+/**
+ * encoderFlops(cfg, n).total = linear·n + quadratic·n². Summing window lengths and their
+ * squares (integers) keeps totals exact however they are split (shards, files, windows).
+ */
+export function flopCoefficients(cfg: EncoderConfig): { linear: number; quadratic: number } {
+  const one = encoderFlops(cfg, 1).total;
+  const two = encoderFlops(cfg, 2).total;
+  const quadratic = (two - 2 * one) / 2;
+  return { linear: one - quadratic, quadratic };
+}
+
+export function flopsFromSums(cfg: EncoderConfig, sums: { sum: number; sumSq: number }): number {
+  const { linear, quadratic } = flopCoefficients(cfg);
+  return linear * sums.sum + quadratic * sums.sumSq;
+}

@@ -1,0 +1,54 @@
+// Bundles the CLI, the report worker and the VS Code extension with esbuild, and copies the
+// run-time assets they locate next to themselves: tree-sitter grammars (.wasm + our .scm
+// queries), web-tree-sitter's runtime wasm, and the webview's chart library.
+import * as esbuild from 'esbuild';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const production = process.argv.includes('--production');
+const outdir = 'dist';
+rmSync(outdir, { recursive: true, force: true });
+mkdirSync(join(outdir, 'grammars'), { recursive: true });
+
+const entries = [
+  ['src/cli/main.ts', 'cli.js'],
+  ['src/core/report/worker.ts', 'report-worker.js'],
+  ['src/extension/main.ts', 'extension.js'],
+].filter(([src]) => existsSync(src));
+
+await Promise.all(entries.map(([src, out]) => esbuild.build({
+  entryPoints: [src],
+  outfile: join(outdir, out),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  // vscode is provided by the host; onnxruntime-node carries native binaries and must be
+  // required from node_modules (the VSIX ships it per platform).
+  external: ['vscode', 'onnxruntime-node'],
+  logLevel: 'warning',
+})));
+
+// Grammars: copy every .wasm our language table names, plus the queries.
+const vscodeWasm = join(dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm');
+const wasmsOut = join(dirname(require.resolve('tree-sitter-wasms/package.json')), 'out');
+let grammarFiles = [];
+try {
+  const spans = await import('../src/core/spans/index.ts').catch(() => null);
+  if (spans?.GRAMMAR_FILES) grammarFiles = Object.values(spans.GRAMMAR_FILES);
+} catch { /* table not available: copy nothing extra */ }
+for (const g of grammarFiles) {
+  const from = join(g.pack === 'tree-sitter-wasms' ? wasmsOut : vscodeWasm, g.file);
+  if (existsSync(from)) cpSync(from, join(outdir, 'grammars', g.file));
+}
+for (const f of existsSync('grammars') ? readdirSync('grammars') : []) {
+  if (f.endsWith('.scm')) cpSync(join('grammars', f), join(outdir, 'grammars', f));
+}
+cpSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), join(outdir, 'tree-sitter.wasm'));
+mkdirSync(join(outdir, 'media'), { recursive: true });
+cpSync(require.resolve('chart.js/dist/chart.umd.min.js'), join(outdir, 'media', 'chart.umd.min.js'));
+console.log(`built ${entries.map((e) => e[1]).join(', ')} + ${grammarFiles.length} grammars into ${outdir}/`);

@@ -1,0 +1,82 @@
+// The report's JSON form: stable, versioned, documented in docs/report-json.md. The extension's
+// webview, exports and `report combine` all read this shape.
+import type { FileStats, IdentifierEntry, MergeScope, WindowConfig, WindowSums } from './stats';
+import type { SyntaxCategory } from '../types';
+
+export const REPORT_SCHEMA = 'subtoken-lens/report';
+export const REPORT_VERSION = 1;
+
+export type SkipReason =
+  | 'binary'
+  | 'too-large'
+  | 'invalid-utf8'
+  | 'vendored'
+  | 'generated'
+  | 'minified'
+  | 'not-source'
+  | 'unreadable'
+  | 'symlink-loop'
+  | 'empty'
+  | 'error';
+
+export interface SkippedFile {
+  path: string;
+  reason: SkipReason;
+  detail?: string;
+}
+
+/** Sums over a set of files, plus the figures derived from them. */
+export interface Totals {
+  files: number;
+  bytes: number;
+  chars: number;
+  tokens: number;
+  merged: number;
+  identifiers: number;
+  splitIdentifiers: number;
+  identifierTokens: number;
+  straddlingIdentifiers: number;
+  savedByIdentifiers: number;
+  stringSpans: number;
+  savedByStrings: number;
+  histogram: number[];
+  categories: Record<SyntaxCategory, number>;
+  windowsBefore: WindowSums;
+  windowsAfter: WindowSums;
+  // Derived (recomputed, never summed):
+  /** (tokens − merged) / tokens, in percent. */
+  reductionPct: number;
+  /** Analytic encoder FLOPs for the report's model (an estimate: see flops.ts for what is counted). */
+  flopsBefore: number;
+  flopsAfter: number;
+  flopSavingPct: number;
+  /** How much more code one window holds after merging: tokens / merged − 1, in percent. */
+  contextGainPct: number;
+}
+
+export type FileReport = Omit<FileStats, 'identifierTable'> & Pick<Totals, 'reductionPct' | 'flopsBefore' | 'flopsAfter' | 'flopSavingPct' | 'contextGainPct'>;
+
+export interface TopIdentifier extends IdentifierEntry {
+  name: string;
+}
+
+export interface ReportJson {
+  schema: typeof REPORT_SCHEMA;
+  version: typeof REPORT_VERSION;
+  tool: { name: string; version: string };
+  tokenizer: string;
+  model: { key: string; label: string };
+  scope: MergeScope;
+  window: WindowConfig;
+  root: string;
+  shard: { index: number; count: number } | null;
+  totals: Totals;
+  languages: Record<string, Totals>;
+  files: FileReport[];
+  skipped: SkippedFile[];
+  topIdentifiers: TopIdentifier[];
+  /** Every identifier's entry, present when asked for (always in shard runs) so that
+   *  `report combine` can rebuild the top list exactly. */
+  identifierTable?: Record<string, IdentifierEntry>;
+  notes: string[];
+}

@@ -1,0 +1,209 @@
+// Per-file statistics: what the report aggregates. Everything here is a plain, JSON-able sum
+// so shards of a run combine exactly (see aggregate.ts).
+import { SYNTAX_CATEGORIES, type Encoding, type SourceSpan, type SpanResult, type SyntaxCategory, type Tokenizer } from '../types';
+import { buildMergePlan, windowSavings, type MergePlan } from '../merge/plan';
+
+/** Histogram buckets: index k counts occurrences split into k subtokens; the last is "k or more". */
+export const HISTOGRAM_BUCKETS = 17;
+
+export type MergeScope = 'identifiers' | 'identifiers+strings';
+
+export type FileStatus =
+  | 'ok'
+  | 'parse-errors' // spans are what tree-sitter recovered
+  | 'unsupported-language'; // tokens counted, nothing merged
+
+/** Sums of window lengths (special tokens included): FLOPs are a·Σn + b·Σn² for any config. */
+export interface WindowSums {
+  count: number;
+  sum: number;
+  sumSq: number;
+}
+
+export interface IdentifierEntry {
+  occurrences: number;
+  subtokens: number;
+  saved: number;
+  /** Subtoken pieces of one occurrence, e.g. ["get", "User", "By", "Id"]. */
+  pieces: string[];
+}
+
+export interface FileStats {
+  path: string;
+  language: string;
+  status: FileStatus;
+  bytes: number;
+  chars: number;
+  tokens: number;
+  merged: number;
+  identifiers: number;
+  splitIdentifiers: number;
+  identifierTokens: number;
+  straddlingIdentifiers: number;
+  savedByIdentifiers: number;
+  /** Only with scope identifiers+strings (an extension beyond the paper). */
+  stringSpans: number;
+  savedByStrings: number;
+  histogram: number[];
+  categories: Record<SyntaxCategory, number>;
+  windowsBefore: WindowSums;
+  windowsAfter: WindowSums;
+  /** Same windows as before merging, each shortened: [tokens, merged] per window. */
+  windows: [number, number][];
+  identifierTable: Record<string, IdentifierEntry>;
+}
+
+export interface WindowConfig {
+  /** Content tokens per window (512 − 2 for CodeT5). */
+  capacity: number;
+  /** Special tokens added to every window. */
+  specials: number;
+}
+
+export function emptyCategories(): Record<SyntaxCategory, number> {
+  const c = {} as Record<SyntaxCategory, number>;
+  for (const k of SYNTAX_CATEGORIES) c[k] = 0;
+  return c;
+}
+
+export function windowSums(contentTokens: number, w: WindowConfig): WindowSums {
+  const full = Math.floor(contentTokens / w.capacity);
+  const rest = contentTokens % w.capacity;
+  const fullLen = w.capacity + w.specials;
+  let count = full;
+  let sum = full * fullLen;
+  let sumSq = full * fullLen * fullLen;
+  if (rest > 0) {
+    const len = rest + w.specials;
+    count++;
+    sum += len;
+    sumSq += len * len;
+  }
+  return { count, sum, sumSq };
+}
+
+/** Spans to merge for a scope: identifiers, plus string contents that overlap no identifier. */
+export function spansForScope(spans: SpanResult, scope: MergeScope): SourceSpan[] {
+  if (scope === 'identifiers' || spans.strings.length === 0) return spans.identifiers;
+  const out: SourceSpan[] = [];
+  const ids = spans.identifiers;
+  let i = 0;
+  for (const s of spans.strings) {
+    while (i < ids.length && ids[i]!.end <= s.start) out.push(ids[i++]!);
+    // Template strings contain identifiers: keep the identifiers, drop the overlapping string span.
+    let j = i;
+    let overlaps = false;
+    while (j < ids.length && ids[j]!.start < s.end) {
+      if (ids[j]!.end > s.start) { overlaps = true; break; }
+      j++;
+    }
+    if (!overlaps) out.push(s);
+  }
+  while (i < ids.length) out.push(ids[i++]!);
+  return out;
+}
+
+/** The category of each token: that of its first non-whitespace character. */
+export function countCategories(text: string, enc: Encoding, spans: SpanResult | undefined): Record<SyntaxCategory, number> {
+  const counts = emptyCategories();
+  const ranges = spans?.categories ?? [];
+  let r = 0;
+  for (let t = 0; t < enc.length; t++) {
+    let p = enc.starts[t]!;
+    const end = enc.ends[t]!;
+    while (p < end && isSpace(text.charCodeAt(p))) p++;
+    if (p === end) { counts.whitespace++; continue; }
+    while (r < ranges.length && ranges[r]!.end <= p) r++;
+    const range = ranges[r];
+    counts[range && range.start <= p ? range.category : 'other']++;
+  }
+  return counts;
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c;
+}
+
+/** Display form of a token: the vocabulary string with GPT-2's space/newline markers removed. */
+export function pieceText(text: string, enc: Encoding, t: number): string {
+  return text.slice(enc.starts[t]!, enc.ends[t]!).replace(/^ /, '');
+}
+
+export interface AnalyzeTextInput {
+  path: string;
+  text: string;
+  bytes: number;
+  language: string;
+  tokenizer: Tokenizer;
+  /** Undefined for languages without a grammar: tokens are counted, nothing merged. */
+  spans: SpanResult | undefined;
+  scope: MergeScope;
+  window: WindowConfig;
+}
+
+export interface AnalyzedText {
+  stats: FileStats;
+  encoding: Encoding;
+  plan: MergePlan;
+  mergeSpans: SourceSpan[];
+}
+
+export function analyzeText(input: AnalyzeTextInput): AnalyzedText {
+  const { text, spans, tokenizer } = input;
+  const enc = tokenizer.encode(text);
+  const mergeSpans = spans ? spansForScope(spans, input.scope) : [];
+  const plan = buildMergePlan(text, enc, mergeSpans);
+  const histogram = new Array<number>(HISTOGRAM_BUCKETS).fill(0);
+  const identifierTable: Record<string, IdentifierEntry> = Object.create(null);
+  let identifiers = 0, split = 0, idTokens = 0, straddling = 0, savedIds = 0, stringSpans = 0, savedStrings = 0;
+  for (let s = 0; s < mergeSpans.length; s++) {
+    const span = mergeSpans[s]!;
+    const a = plan.alignments[s]!;
+    const saved = a.tokenCount >= 2 ? a.tokenCount - 1 : 0;
+    if (span.kind === 'string') {
+      stringSpans++;
+      savedStrings += saved;
+      continue;
+    }
+    identifiers++;
+    idTokens += a.tokenCount;
+    if (a.straddling) straddling++;
+    histogram[Math.min(a.tokenCount, HISTOGRAM_BUCKETS - 1)]!++;
+    if (a.tokenCount >= 2) { split++; savedIds += saved; }
+    const name = text.slice(span.start, span.end);
+    let e = identifierTable[name];
+    if (!e) {
+      const pieces: string[] = [];
+      for (let t = a.firstToken; t >= 0 && t < a.firstToken + a.tokenCount; t++) pieces.push(pieceText(text, enc, t));
+      e = identifierTable[name] = { occurrences: 0, subtokens: 0, saved: 0, pieces };
+    }
+    e.occurrences++;
+    e.subtokens += a.tokenCount;
+    e.saved += saved;
+  }
+  const windows = windowSavings(plan, input.window.capacity).map((w): [number, number] => [w.tokens, w.merged]);
+  const status: FileStatus = !spans ? 'unsupported-language' : spans.hasErrors ? 'parse-errors' : 'ok';
+  const stats: FileStats = {
+    path: input.path,
+    language: input.language,
+    status,
+    bytes: input.bytes,
+    chars: text.length,
+    tokens: plan.tokenCount,
+    merged: plan.mergedCount,
+    identifiers,
+    splitIdentifiers: split,
+    identifierTokens: idTokens,
+    straddlingIdentifiers: straddling,
+    savedByIdentifiers: savedIds,
+    stringSpans,
+    savedByStrings: savedStrings,
+    histogram,
+    categories: countCategories(text, enc, spans),
+    windowsBefore: windowSums(plan.tokenCount, input.window),
+    windowsAfter: windowSums(plan.mergedCount, input.window),
+    windows,
+    identifierTable,
+  };
+  return { stats, encoding: enc, plan, mergeSpans };
+}

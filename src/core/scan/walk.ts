@@ -1,0 +1,160 @@
+// Walks a tree the way a developer thinks of "my code": honours .gitignore files at every level
+// (and .git/info/exclude), skips VCS metadata, vendored directories and files over the size limit,
+// follows symlinks but never loops, and reports everything it skipped with a reason.
+import { promises as fs } from 'node:fs';
+import { join, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import type { SkippedFile } from '../report/schema';
+import { extensionOf, generatedByName, METADATA_DIRS, OTHER_CODE_EXTENSIONS, shardOf, VENDORED_DIRS } from './classify';
+
+export interface WalkOptions {
+  /** Files larger than this are skipped as too large. */
+  maxFileSize: number;
+  includeVendored: boolean;
+  includeGenerated: boolean;
+  /** Decides the language of a path (undefined: not a supported language). */
+  languageForPath: (path: string) => string | undefined;
+  /** Extra ignore patterns (gitignore syntax), e.g. the editor's files.exclude. */
+  exclude?: string[];
+  /** Only files of this shard: { index: 0-based, count }. */
+  shard?: { index: number; count: number };
+  /** Count files of source languages without a grammar (reported as unsupported). */
+  includeUnsupported: boolean;
+  signal?: AbortSignal;
+}
+
+export interface WalkFile {
+  path: string;
+  /** Relative to the root, with forward slashes. */
+  rel: string;
+  size: number;
+  /** A supported language id, or `unsupported:<name>`. */
+  language: string;
+}
+
+export interface WalkResult {
+  files: WalkFile[];
+  skipped: SkippedFile[];
+}
+
+interface IgnoreLayer {
+  base: string; // relative dir of the .gitignore, '' for root
+  ig: Ignore;
+}
+
+const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
+
+async function readIgnore(file: string): Promise<Ignore | undefined> {
+  try {
+    return ignore().add(await fs.readFile(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function ignoredBy(layers: readonly IgnoreLayer[], rel: string, isDir: boolean): boolean {
+  for (const layer of layers) {
+    const sub = layer.base ? rel.slice(layer.base.length + 1) : rel;
+    if (layer.ig.ignores(isDir ? `${sub}/` : sub)) return true;
+  }
+  return false;
+}
+
+/** Lists the files of a report, in a deterministic order. */
+export async function walkTree(root: string, opts: WalkOptions): Promise<WalkResult> {
+  const files: WalkFile[] = [];
+  const skipped: SkippedFile[] = [];
+  const rootLayers: IgnoreLayer[] = [];
+  const exclude = await readIgnore(join(root, '.git', 'info', 'exclude'));
+  if (exclude) rootLayers.push({ base: '', ig: exclude });
+  if (opts.exclude?.length) rootLayers.push({ base: '', ig: ignore().add(opts.exclude) });
+  const visited = new Set<string>();
+
+  async function visit(dir: string, rel: string, layers: IgnoreLayer[]): Promise<void> {
+    opts.signal?.throwIfAborted();
+    let real: string;
+    try {
+      real = await fs.realpath(dir);
+    } catch (e) {
+      skipped.push({ path: rel || '.', reason: 'unreadable', detail: errorText(e) });
+      return;
+    }
+    if (visited.has(real)) {
+      skipped.push({ path: rel, reason: 'symlink-loop', detail: `already visited as ${real}` });
+      return;
+    }
+    visited.add(real);
+    const gi = await readIgnore(join(dir, '.gitignore'));
+    const here = gi ? [...layers, { base: rel, ig: gi }] : layers;
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      skipped.push({ path: rel || '.', reason: 'unreadable', detail: errorText(e) });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const ent of entries) {
+      const childRel = rel ? `${rel}/${ent.name}` : ent.name;
+      const child = join(dir, ent.name);
+      let isDir = ent.isDirectory();
+      let isFile = ent.isFile();
+      let size = -1;
+      if (ent.isSymbolicLink()) {
+        try {
+          const st = await fs.stat(child);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+          size = st.size;
+        } catch (e) {
+          const loop = (e as NodeJS.ErrnoException).code === 'ELOOP';
+          skipped.push({ path: childRel, reason: loop ? 'symlink-loop' : 'unreadable', detail: loop ? 'symlink points back into itself' : `broken symlink: ${errorText(e)}` });
+          continue;
+        }
+      }
+      if (isDir) {
+        if (METADATA_DIRS.has(ent.name)) continue;
+        if (ignoredBy(here, childRel, true)) continue;
+        if (!opts.includeVendored && VENDORED_DIRS.has(ent.name)) {
+          skipped.push({ path: childRel, reason: 'vendored', detail: 'third-party directory (use --include-vendored)' });
+          continue;
+        }
+        await visit(child, childRel, here);
+        continue;
+      }
+      if (!isFile) continue;
+      if (ignoredBy(here, childRel, false)) continue;
+      if (opts.shard && shardOf(childRel, opts.shard.count) !== opts.shard.index) continue;
+      const supported = opts.languageForPath(childRel);
+      const other = OTHER_CODE_EXTENSIONS[extensionOf(childRel)];
+      if (!supported && !(other && opts.includeUnsupported)) {
+        if (other) skipped.push({ path: childRel, reason: 'not-source', detail: `${other}: no grammar (use --include-unsupported to count its tokens)` });
+        continue; // not source code: documentation, data, images — not listed, they are not skipped code
+      }
+      if (!opts.includeGenerated && generatedByName(childRel)) {
+        skipped.push({ path: childRel, reason: 'generated', detail: 'generated-file name pattern (use --include-generated)' });
+        continue;
+      }
+      if (size < 0) {
+        try {
+          size = (await fs.stat(child)).size;
+        } catch (e) {
+          skipped.push({ path: childRel, reason: 'unreadable', detail: errorText(e) });
+          continue;
+        }
+      }
+      if (size > opts.maxFileSize) {
+        skipped.push({ path: childRel, reason: 'too-large', detail: `${size} bytes > limit ${opts.maxFileSize} (use --max-file-size)` });
+        continue;
+      }
+      files.push({ path: child, rel: toPosix(childRel), size, language: supported ?? `unsupported:${other}` });
+    }
+  }
+
+  await visit(root, '', rootLayers);
+  return { files, skipped };
+}
+
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
