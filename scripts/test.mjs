@@ -17,7 +17,7 @@ function collect(dir, out) {
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const files = args.length ? args : collect('test', []).sort();
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files], {
   stdio: 'inherit',
 });
 process.exit(r.status ?? 1);

@@ -152,7 +152,10 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
   }
 
   await visit(root, '', rootLayers);
-  return { files, skipped };
+  // Directory-level skips are seen by every shard: each belongs to the shard of its path, so
+  // that combined shards list it once.
+  const shard = opts.shard;
+  return { files, skipped: shard ? skipped.filter((s) => shardOf(s.path, shard.count) === shard.index) : skipped };
 }
 
 export function errorText(e: unknown): string {

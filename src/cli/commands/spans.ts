@@ -1,0 +1,56 @@
+// `spans FILE`: identifier spans with their subtokens and merge groups.
+import type { Command } from 'commander';
+import { buildMergePlan } from '../../core/merge/plan';
+import { spansForScope, pieceText, type MergeScope } from '../../core/report/stats';
+import { SpanExtractor, languageForPath, isSupportedLanguage } from '../../core/spans';
+import { FatalError, openTokenizer } from '../common';
+import { readSource } from './tokenize';
+
+export function register(program: Command): void {
+  program
+    .command('spans')
+    .description('Identifier spans of a file with their CodeT5 subtokens and merge groups')
+    .argument('<file>', 'source file')
+    .option('--tokenizer <dir>', 'tokenizer folder')
+    .option('--language <id>', 'language (default: from the file extension)')
+    .option('--scope <scope>', 'identifiers | identifiers+strings (strings: an extension beyond the paper)', 'identifiers')
+    .option('--json', 'print JSON')
+    .action(async (file: string, o: { tokenizer?: string; language?: string; scope: string; json?: boolean }) => {
+      if (o.scope !== 'identifiers' && o.scope !== 'identifiers+strings') throw new FatalError(`--scope must be identifiers or identifiers+strings, got "${o.scope}"`);
+      const language = o.language ?? languageForPath(file);
+      if (!language || !isSupportedLanguage(language)) {
+        throw new FatalError(`no grammar for ${o.language ? `language "${o.language}"` : `"${file}"`}: spans need one of the supported languages (see grammars/README.md); \`tokenize\` still works`);
+      }
+      const { tokenizer } = openTokenizer(o.tokenizer);
+      const text = readSource(file);
+      const extractor = await SpanExtractor.create();
+      await extractor.ensureLanguage(language);
+      const result = extractor.extract(text, language);
+      extractor.dispose();
+      const enc = tokenizer.encode(text);
+      const spans = spansForScope(result, o.scope as MergeScope);
+      const plan = buildMergePlan(text, enc, spans);
+      const groupOf = new Map(plan.groups.map((g, i) => [g.span, i]));
+      const out = spans.map((s, i) => {
+        const a = plan.alignments[i]!;
+        const subtokens = [];
+        for (let t = a.firstToken; t >= 0 && t < a.firstToken + a.tokenCount; t++) {
+          subtokens.push({ index: t, id: enc.ids[t]!, text: pieceText(text, enc, t), start: enc.starts[t]!, end: enc.ends[t]! });
+        }
+        return { text: text.slice(s.start, s.end), start: s.start, end: s.end, kind: s.kind, nodeType: s.nodeType, subtokens, straddling: a.straddling, group: groupOf.get(i) ?? null };
+      });
+      if (o.json) {
+        process.stdout.write(JSON.stringify({
+          tokenizer: tokenizer.name, language, scope: o.scope, hasErrors: result.hasErrors,
+          tokens: plan.tokenCount, merged: plan.mergedCount,
+          groups: plan.groups.map((g) => Array.from({ length: g.tokenCount }, (_, k) => g.firstToken + k)),
+          spans: out,
+        }) + '\n');
+        return;
+      }
+      process.stdout.write(`${file} (${language}${result.hasErrors ? ', with syntax errors' : ''}): ${spans.length} spans, ${plan.tokenCount} subtokens → ${plan.mergedCount} merged\n`);
+      for (const s of out) {
+        process.stdout.write(`${String(s.start).padStart(7)}  ${s.text.padEnd(28)} ${s.subtokens.map((t) => t.text).join(' · ')}${s.straddling ? '  (straddles a boundary)' : ''}\n`);
+      }
+    });
+}

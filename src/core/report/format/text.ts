@@ -1,0 +1,123 @@
+// Plain-text (terminal table) and Markdown renderings of a report.
+import { SYNTAX_CATEGORIES } from '../../types';
+import type { ReportJson, Totals } from '../schema';
+import { bucketLabel, bytes, flops, int, pct } from './numbers';
+
+type Row = string[];
+
+const LANGUAGE_HEADER = ['language', 'files', 'bytes', 'identifiers', 'split 2+', 'subtokens', 'merged', 'reduction', 'windows', 'FLOPs before', 'FLOPs after', 'FLOP saving'];
+
+function languageRow(name: string, t: Totals): Row {
+  return [
+    name, int(t.files), bytes(t.bytes), int(t.identifiers), int(t.splitIdentifiers), int(t.tokens), int(t.merged),
+    pct(t.reductionPct), `${int(t.windowsBefore.count)} → ${int(t.windowsAfter.count)}`, flops(t.flopsBefore), flops(t.flopsAfter), pct(t.flopSavingPct),
+  ];
+}
+
+function languageRows(r: ReportJson): Row[] {
+  return [...Object.entries(r.languages).map(([name, t]) => languageRow(name, t)), languageRow('TOTAL', r.totals)];
+}
+
+function topRows(r: ReportJson, limit: number): Row[] {
+  return r.topIdentifiers.slice(0, limit).map((t) => [t.name, t.pieces.join(' · '), int(t.occurrences), int(t.saved)]);
+}
+
+function histogramRows(t: Totals): Row[] {
+  const rows: Row[] = [];
+  t.histogram.forEach((n, i) => {
+    if (n > 0) rows.push([bucketLabel(i, t.histogram.length), int(n), pct((100 * n) / Math.max(1, t.identifiers))]);
+  });
+  return rows;
+}
+
+function categoryRows(t: Totals): Row[] {
+  return SYNTAX_CATEGORIES.map((c) => [c, int(t.categories[c]), pct((100 * t.categories[c]) / Math.max(1, t.tokens))]);
+}
+
+function skippedSummary(r: ReportJson): Row[] {
+  const by = new Map<string, number>();
+  for (const s of r.skipped) by.set(s.reason, (by.get(s.reason) ?? 0) + 1);
+  return [...by.entries()].sort().map(([reason, n]) => [reason, int(n)]);
+}
+
+function textTable(header: Row, rows: Row[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: Row) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function mdTable(header: Row, rows: Row[]): string {
+  const esc = (c: string) => c.replace(/\|/g, '\\|');
+  return [`| ${header.map(esc).join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+}
+
+function headline(r: ReportJson): string {
+  const t = r.totals;
+  return `${int(t.files)} files, ${int(t.identifiers)} identifier occurrences (${int(t.splitIdentifiers)} split into 2+ subtokens): ` +
+    `${int(t.tokens)} subtokens → ${int(t.merged)} after merging (${pct(t.reductionPct)} shorter; one window holds ${pct(t.contextGainPct)} more code). ` +
+    `Estimated ${r.model.label} encoder FLOPs: ${flops(t.flopsBefore)} → ${flops(t.flopsAfter)} (${pct(t.flopSavingPct)} saved).`;
+}
+
+export function formatTable(r: ReportJson, topLimit = 20): string {
+  const parts = [
+    `Subtoken Lens report: ${r.root}${r.shard ? ` (shard ${r.shard.index + 1}/${r.shard.count})` : ''} — tokenizer ${r.tokenizer}, scope ${r.scope}`,
+    headline(r),
+    '',
+    textTable(LANGUAGE_HEADER, languageRows(r)),
+    '',
+    'Subtokens per identifier occurrence:',
+    textTable(['subtokens', 'occurrences', 'share'], histogramRows(r.totals)),
+    '',
+    'Subtokens by syntax category:',
+    textTable(['category', 'subtokens', 'share'], categoryRows(r.totals)),
+  ];
+  if (r.topIdentifiers.length) parts.push('', `Top identifiers by tokens saved:`, textTable(['identifier', 'subtokens', 'occurrences', 'saved'], topRows(r, topLimit)));
+  if (r.skipped.length) parts.push('', `Skipped ${r.skipped.length} paths:`, textTable(['reason', 'count'], skippedSummary(r)));
+  parts.push('', ...r.notes.map((n) => `Note: ${n}`));
+  return parts.join('\n') + '\n';
+}
+
+export function formatMarkdown(r: ReportJson, topLimit = 30): string {
+  const parts = [
+    `# Subtoken Lens report: ${r.root}`,
+    '',
+    `Tokenizer: ${r.tokenizer} · model for FLOPs: ${r.model.label} · scope: ${r.scope} · window: ${r.window.capacity + r.window.specials} tokens${r.shard ? ` · shard ${r.shard.index + 1}/${r.shard.count}` : ''}`,
+    '',
+    headline(r),
+    '',
+    '## By language',
+    '',
+    mdTable(LANGUAGE_HEADER, languageRows(r)),
+    '',
+    '## Subtokens per identifier occurrence',
+    '',
+    mdTable(['subtokens', 'occurrences', 'share'], histogramRows(r.totals)),
+    '',
+    '## Subtokens by syntax category',
+    '',
+    mdTable(['category', 'subtokens', 'share'], categoryRows(r.totals)),
+  ];
+  if (r.topIdentifiers.length) parts.push('', '## Top identifiers by tokens saved', '', mdTable(['identifier', 'subtokens', 'occurrences', 'saved'], topRows(r, topLimit)));
+  parts.push('', '## Files', '', mdTable(
+    ['file', 'language', 'status', 'subtokens', 'merged', 'reduction', 'FLOP saving'],
+    r.files.map((f) => [f.path, f.language, f.status, int(f.tokens), int(f.merged), pct(f.reductionPct), pct(f.flopSavingPct)]),
+  ));
+  if (r.skipped.length) parts.push('', '## Skipped', '', mdTable(['path', 'reason', 'detail'], r.skipped.map((s) => [s.path, s.reason, s.detail ?? ''])));
+  parts.push('', ...r.notes.map((n) => `> ${n}`));
+  return parts.join('\n') + '\n';
+}
+
+/** One row per file (plus skipped files with their reason): for spreadsheets. */
+export function formatCsv(r: ReportJson): string {
+  const q = (v: string | number) => {
+    const s = String(v);
+    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const header = ['path', 'language', 'status', 'bytes', 'identifiers', 'split_identifiers', 'identifier_subtokens', 'subtokens', 'merged', 'reduction_pct',
+    'windows_before', 'windows_after', 'flops_before', 'flops_after', 'flop_saving_pct', ...SYNTAX_CATEGORIES.map((c) => `tokens_${c}`), 'skip_reason'];
+  const rows = r.files.map((f) => [f.path, f.language, f.status, f.bytes, f.identifiers, f.splitIdentifiers, f.identifierTokens, f.tokens, f.merged,
+    f.reductionPct.toFixed(3), f.windowsBefore.count, f.windowsAfter.count, f.flopsBefore, f.flopsAfter, f.flopSavingPct.toFixed(3),
+    ...SYNTAX_CATEGORIES.map((c) => f.categories[c]), '']);
+  for (const s of r.skipped) rows.push([s.path, '', 'skipped', '', '', '', '', '', '', '', '', '', '', '', '', ...SYNTAX_CATEGORIES.map(() => ''), `${s.reason}: ${s.detail ?? ''}`]);
+  return [header, ...rows].map((row) => row.map(q).join(',')).join('\n') + '\n';
+}

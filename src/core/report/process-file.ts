@@ -1,0 +1,85 @@
+// One file of a report, from bytes to statistics. Runs inside a worker thread (worker.ts) or in
+// the calling thread; either way a bad file becomes a skip entry, never an exception.
+import { promises as fs } from 'node:fs';
+import { SpanExtractor, isSupportedLanguage } from '../spans';
+import { loadTokenizer } from '../tokenizer';
+import type { SpanResult, Tokenizer } from '../types';
+import { checkContent } from '../scan/classify';
+import { errorText } from '../scan/walk';
+import type { SkippedFile } from './schema';
+import { analyzeText, type FileStats, type MergeScope, type WindowConfig } from './stats';
+
+export interface FileTask {
+  path: string;
+  rel: string;
+  language: string;
+  maxFileSize: number;
+}
+
+export type FileOutcome = { kind: 'file'; stats: FileStats } | { kind: 'skip'; skipped: SkippedFile };
+
+export interface PipelineConfig {
+  tokenizerDir: string;
+  grammarDirs?: string[];
+  runtimeWasm?: string;
+  scope: MergeScope;
+  window: WindowConfig;
+  includeGenerated: boolean;
+}
+
+/** Tokenizer and grammars of one thread, loaded once and reused for every file. */
+export class FilePipeline {
+  private constructor(
+    readonly tokenizer: Tokenizer,
+    private extractor: SpanExtractor,
+    private readonly config: PipelineConfig,
+  ) {}
+
+  static async create(config: PipelineConfig, tokenizer?: Tokenizer): Promise<FilePipeline> {
+    const tok = tokenizer ?? (await loadTokenizer(config.tokenizerDir));
+    const extractor = await SpanExtractor.create({ grammarDirs: config.grammarDirs, runtimeWasm: config.runtimeWasm });
+    return new FilePipeline(tok, extractor, config);
+  }
+
+  async process(task: FileTask): Promise<FileOutcome> {
+    const skip = (reason: SkippedFile['reason'], detail: string): FileOutcome => ({ kind: 'skip', skipped: { path: task.rel, reason, detail } });
+    let bytes: Buffer;
+    try {
+      bytes = await fs.readFile(task.path);
+    } catch (e) {
+      return skip('unreadable', errorText(e));
+    }
+    if (bytes.length > task.maxFileSize) return skip('too-large', `${bytes.length} bytes > limit ${task.maxFileSize}`);
+    const checked = checkContent(bytes, { generated: this.config.includeGenerated });
+    if (checked.skip) return skip(checked.skip.reason, checked.skip.detail);
+    try {
+      return { kind: 'file', stats: await this.analyze(task.rel, checked.text!, bytes.length, task.language) };
+    } catch (e) {
+      return skip('error', errorText(e));
+    }
+  }
+
+  async analyze(rel: string, text: string, bytes: number, language: string): Promise<FileStats> {
+    let spans: SpanResult | undefined;
+    if (isSupportedLanguage(language)) {
+      await this.extractor.ensureLanguage(language);
+      try {
+        spans = this.extractor.extract(text, language);
+      } catch (e) {
+        // A wasm trap can leave the parser unusable: start a fresh one for the next file.
+        await this.resetExtractor();
+        throw new Error(`tree-sitter failed on this file: ${errorText(e)}`);
+      }
+    }
+    return analyzeText({ path: rel, text, bytes, language, tokenizer: this.tokenizer, spans, scope: this.config.scope, window: this.config.window }).stats;
+  }
+
+  private async resetExtractor(): Promise<void> {
+    try { this.extractor.dispose(); } catch { /* already broken */ }
+    this.extractor = await SpanExtractor.create({ grammarDirs: this.config.grammarDirs, runtimeWasm: this.config.runtimeWasm });
+  }
+
+  dispose(): void {
+    this.extractor.dispose();
+  }
+}

@@ -1,0 +1,140 @@
+// A whole report run: walk the tree, analyse files on a pool of worker threads, fold the results.
+import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { Piscina } from 'piscina';
+import { languageForPath } from '../spans';
+import { walkTree, type WalkFile } from '../scan/walk';
+import { buildReport, mergeIdentifierTables } from './aggregate';
+import { FilePipeline, type FileOutcome, type FileTask, type PipelineConfig } from './process-file';
+import type { ReportJson, SkippedFile } from './schema';
+import type { FileStats, IdentifierEntry, MergeScope, WindowConfig } from './stats';
+import type { Tokenizer } from '../types';
+
+export interface ReportOptions {
+  root: string;
+  tokenizerDir: string;
+  /** Display name of the tokenizer recorded in the report. */
+  tokenizerName: string;
+  modelKey: string;
+  scope: MergeScope;
+  window: WindowConfig;
+  maxFileSize: number;
+  includeVendored: boolean;
+  includeGenerated: boolean;
+  includeUnsupported: boolean;
+  exclude?: string[];
+  shard?: { index: number; count: number };
+  /** Worker threads; 0 runs everything in the calling thread. */
+  jobs: number;
+  topLimit: number;
+  includeIdentifierTable: boolean;
+  toolVersion: string;
+  grammarDirs?: string[];
+  runtimeWasm?: string;
+  /** Bundled worker script; found next to this module by default. */
+  workerFile?: string;
+  /** Reused in-thread when jobs is 0 (the extension already has one loaded). */
+  tokenizer?: Tokenizer;
+  signal?: AbortSignal;
+  onProgress?: (p: ReportProgress) => void;
+}
+
+export interface ReportProgress {
+  phase: 'walking' | 'analyzing';
+  done: number;
+  total: number;
+  bytesDone: number;
+  bytesTotal: number;
+  current?: string;
+}
+
+export function defaultJobs(): number {
+  return Math.max(1, availableParallelism());
+}
+
+function workerEntry(explicit?: string): string {
+  if (explicit) return explicit;
+  const bundled = join(__dirname, 'report-worker.js');
+  if (existsSync(bundled)) return bundled;
+  return join(__dirname, 'worker-dev.js');
+}
+
+export async function runReport(opts: ReportOptions): Promise<ReportJson> {
+  const root = resolve(opts.root);
+  opts.onProgress?.({ phase: 'walking', done: 0, total: 0, bytesDone: 0, bytesTotal: 0 });
+  const walk = await walkTree(root, {
+    maxFileSize: opts.maxFileSize,
+    includeVendored: opts.includeVendored,
+    includeGenerated: opts.includeGenerated,
+    includeUnsupported: opts.includeUnsupported,
+    exclude: opts.exclude,
+    shard: opts.shard,
+    languageForPath: (p) => languageForPath(p),
+    signal: opts.signal,
+  });
+  const config: PipelineConfig = {
+    tokenizerDir: opts.tokenizerDir,
+    grammarDirs: opts.grammarDirs,
+    runtimeWasm: opts.runtimeWasm,
+    scope: opts.scope,
+    window: opts.window,
+    includeGenerated: opts.includeGenerated,
+  };
+  const files: Omit<FileStats, 'identifierTable'>[] = [];
+  const skipped: SkippedFile[] = [...walk.skipped];
+  const table: Record<string, IdentifierEntry> = Object.create(null);
+  const bytesTotal = walk.files.reduce((s, f) => s + f.size, 0);
+  let done = 0;
+  let bytesDone = 0;
+  const collect = (f: WalkFile, out: FileOutcome) => {
+    if (out.kind === 'skip') skipped.push(out.skipped);
+    else {
+      const { identifierTable, ...rest } = out.stats;
+      files.push(rest);
+      mergeIdentifierTables(table, identifierTable);
+    }
+    done++;
+    bytesDone += f.size;
+    opts.onProgress?.({ phase: 'analyzing', done, total: walk.files.length, bytesDone, bytesTotal, current: f.rel });
+  };
+  const task = (f: WalkFile): FileTask => ({ path: f.path, rel: f.rel, language: f.language, maxFileSize: opts.maxFileSize });
+
+  if (opts.jobs <= 0 || walk.files.length <= 1) {
+    const pipeline = await FilePipeline.create(config, opts.tokenizer);
+    try {
+      for (const f of walk.files) {
+        opts.signal?.throwIfAborted();
+        collect(f, await pipeline.process(task(f)));
+      }
+    } finally {
+      pipeline.dispose();
+    }
+  } else {
+    const pool = new Piscina({
+      filename: workerEntry(opts.workerFile),
+      workerData: config,
+      minThreads: Math.min(opts.jobs, walk.files.length),
+      maxThreads: Math.min(opts.jobs, walk.files.length),
+      idleTimeout: 1000,
+    });
+    try {
+      // Largest files first, so one big file does not finish alone at the end.
+      const order = [...walk.files].sort((a, b) => b.size - a.size);
+      await Promise.all(order.map((f) => pool.run(task(f), { signal: opts.signal }).then((out: FileOutcome) => collect(f, out))));
+    } finally {
+      await pool.destroy();
+    }
+  }
+  return buildReport(files, table, skipped, {
+    toolVersion: opts.toolVersion,
+    tokenizer: opts.tokenizerName,
+    modelKey: opts.modelKey,
+    scope: opts.scope,
+    window: opts.window,
+    root: basename(root),
+    shard: opts.shard ?? null,
+    topLimit: opts.topLimit,
+    includeIdentifierTable: opts.includeIdentifierTable || !!opts.shard,
+  });
+}
