@@ -24,7 +24,7 @@ export function buildProgram(): Command {
   return program;
 }
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -39,8 +39,16 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module || process.env.SUBTOKEN_LENS_CLI_MAIN === '1') {
-  void main(process.argv).then((code) => {
+/** Entry for bin/subtoken-lens.js and `node dist/cli.js`. */
+export function runCli(argv: string[] = process.argv): void {
+  // `subtoken-lens … | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+  void main(argv).then((code) => {
     process.exitCode = code;
   });
 }
+
+if (require.main === module) runCli();
