@@ -4,10 +4,10 @@
 // Expects `npm run build` to have run. The platform line of .vscodeignore is rewritten into a
 // temporary ignore file for the target, so .vscodeignore itself stays the linux-x64 default.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const root = resolve(import.meta.dirname, '..');
@@ -33,6 +33,7 @@ if (!existsSync(join(root, 'dist', 'extension.js'))) {
 }
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const out = resolve(arg('--out', join(root, `${pkg.name}-${pkg.version}-${target}.vsix`)));
+mkdirSync(dirname(out), { recursive: true });
 
 const base = readFileSync(join(root, '.vscodeignore'), 'utf8');
 const ignore = base.replace(/^!node_modules\/onnxruntime-node\/bin\/napi-v6\/.*$/m,

@@ -1,0 +1,191 @@
+// `npm run bench`: throughput and latency of the core, each figure side by side with its baseline
+// in the same process and run. Prints a Markdown report (and writes bench/results/latest.md).
+//   node --import tsx bench/run.ts [--mb 10] [--hf-mb 2]
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildCorpus, writeCorpus, type CorpusFile } from './corpus';
+import { loadTokenizer, locateTokenizer } from '../src/core/tokenizer';
+import { SpanExtractor, languageForPath } from '../src/core/spans';
+import { FilePipeline, runReport } from '../src/core/report';
+import { checkContent } from '../src/core/scan/classify';
+import { buildMergePlan } from '../src/core/merge/plan';
+import { DocumentIndex } from '../src/core/merge/lookup';
+import { buildCodeT5TokenizerJson } from '../test/core/tokenizer/hfReference';
+
+const REPO = resolve(__dirname, '..');
+const arg = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+
+const lines: string[] = [];
+const out = (s = '') => { lines.push(s); console.log(s); };
+const mb = (bytes: number) => bytes / 1e6;
+
+function timed<T>(fn: () => T): { value: T; sec: number } {
+  const t0 = process.hrtime.bigint();
+  const value = fn();
+  return { value, sec: Number(process.hrtime.bigint() - t0) / 1e9 };
+}
+async function timedAsync<T>(fn: () => Promise<T>): Promise<{ value: T; sec: number }> {
+  const t0 = process.hrtime.bigint();
+  const value = await fn();
+  return { value, sec: Number(process.hrtime.bigint() - t0) / 1e9 };
+}
+const pctl = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+async function main(): Promise<void> {
+  const tokDir = locateTokenizer().dir;
+  // The same files everywhere: those the report itself would analyse (supported language,
+  // not generated or minified), so pipeline and tokenizer-only see identical input.
+  const files: CorpusFile[] = buildCorpus(arg('mb', 10), REPO).filter((f) => languageForPath(f.rel) && !checkContent(Buffer.from(f.text), { generated: false }).skip);
+  const bytes = files.reduce((s, f) => s + f.bytes, 0);
+  const byLang = new Map<string, number>();
+  for (const f of files) byLang.set(languageForPath(f.rel)!, (byLang.get(languageForPath(f.rel)!) ?? 0) + f.bytes);
+
+  out(`# Benchmark run ${new Date().toISOString()}`);
+  out();
+  out(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}.`);
+  out(`Corpus: ${files.length} files, ${mb(bytes).toFixed(2)} MB (${[...byLang].map(([l, b]) => `${l} ${mb(b).toFixed(1)} MB`).join(', ')}).`);
+  out();
+
+  // --- Tokenizers, single thread, same texts ------------------------------------------------
+  const warm = files.slice(0, 50).map((f) => f.text);
+  const tLoad = timed(() => loadTokenizer(tokDir));
+  const ours = tLoad.value;
+  for (const t of warm) ours.encode(t);
+  const fresh = loadTokenizer(tokDir); // empty pre-token cache
+  const oursEncode = timed(() => files.reduce((s, f) => s + fresh.encode(f.text).length, 0));
+  const oursWarm = timed(() => files.reduce((s, f) => s + fresh.encode(f.text).length, 0));
+  const oursCount = timed(() => files.reduce((s, f) => s + ours.count(f.text), 0));
+
+  const o200k = await import('gpt-tokenizer/encoding/o200k_base');
+  for (const t of warm) o200k.encode(t);
+  const gptEncode = timed(() => files.reduce((s, f) => s + o200k.encode(f.text).length, 0));
+  const gptCount = timed(() => files.reduce((s, f) => s + o200k.countTokens(f.text), 0));
+
+  const { Tokenizer: HfTokenizer } = await import('@huggingface/tokenizers');
+  const hf = new HfTokenizer(buildCodeT5TokenizerJson(tokDir) as never, {} as never);
+  const hfFiles: CorpusFile[] = [];
+  for (let i = 0, left = arg('hf-mb', 2) * 1e6; i < files.length && left > 0; i += Math.max(1, Math.floor(files.length / 200))) {
+    hfFiles.push(files[i]!);
+    left -= files[i]!.bytes;
+  }
+  const hfBytes = hfFiles.reduce((s, f) => s + f.bytes, 0);
+  const hfRun = timed(() => hfFiles.reduce((s, f) => s + hf.encode(f.text, { add_special_tokens: false }).ids.length, 0));
+  const oursSameAsHf = timed(() => hfFiles.reduce((s, f) => s + loadTokenizerOnce().encode(f.text).length, 0));
+  function loadTokenizerOnce() { return fresh; }
+
+  out('## Tokenizer throughput (one thread)');
+  out();
+  out('| tokenizer | input | MB/s | tokens |');
+  out('| --- | ---: | ---: | ---: |');
+  out(`| subtoken-lens CodeT5 BPE, encode with offsets, empty cache | ${mb(bytes).toFixed(2)} MB | ${(mb(bytes) / oursEncode.sec).toFixed(2)} | ${oursEncode.value} |`);
+  out(`| subtoken-lens CodeT5 BPE, encode with offsets, warm cache | ${mb(bytes).toFixed(2)} MB | ${(mb(bytes) / oursWarm.sec).toFixed(2)} | ${oursWarm.value} |`);
+  out(`| subtoken-lens CodeT5 BPE, count | ${mb(bytes).toFixed(2)} MB | ${(mb(bytes) / oursCount.sec).toFixed(2)} | ${oursCount.value} |`);
+  out(`| gpt-tokenizer o200k_base, encode | ${mb(bytes).toFixed(2)} MB | ${(mb(bytes) / gptEncode.sec).toFixed(2)} | ${gptEncode.value} |`);
+  out(`| gpt-tokenizer o200k_base, countTokens | ${mb(bytes).toFixed(2)} MB | ${(mb(bytes) / gptCount.sec).toFixed(2)} | ${gptCount.value} |`);
+  out(`| @huggingface/tokenizers 0.2 (pure JS), CodeT5 vocab | ${mb(hfBytes).toFixed(2)} MB sample | ${(mb(hfBytes) / hfRun.sec).toFixed(2)} | ${hfRun.value} |`);
+  out(`| subtoken-lens on that same sample (warm) | ${mb(hfBytes).toFixed(2)} MB sample | ${(mb(hfBytes) / oursSameAsHf.sec).toFixed(2)} | ${oursSameAsHf.value} |`);
+  out();
+  out(`Tokenizer load (vocab.json + merges.txt): ${(tLoad.sec * 1000).toFixed(0)} ms. Ratio to gpt-tokenizer o200k encode: ${((mb(bytes) / oursEncode.sec) / (mb(bytes) / gptEncode.sec)).toFixed(2)}x (empty cache).`);
+  out();
+
+  // --- Pipeline per core: spans + tokens + plan + stats, in this thread ---------------------
+  const pipeline = await FilePipeline.create({ tokenizerDir: tokDir, scope: 'identifiers', window: { capacity: 510, specials: 2 }, includeGenerated: false }, loadTokenizer(tokDir));
+  for (const f of files.slice(0, 30)) await pipeline.analyze(f.rel, f.text, f.bytes, languageForPath(f.rel)!); // load grammars, JIT
+  const pipe = await timedAsync(async () => {
+    let n = 0;
+    for (const f of files) n += (await pipeline.analyze(f.rel, f.text, f.bytes, languageForPath(f.rel)!)).tokens;
+    return n;
+  });
+  // Where the time goes: tree-sitter parse + span extraction alone.
+  const ex = await SpanExtractor.create();
+  for (const l of new Set(files.map((f) => languageForPath(f.rel)!))) await ex.ensureLanguage(l);
+  const parseOnly = timed(() => files.reduce((s, f) => s + ex.extract(f.text, languageForPath(f.rel)!).identifiers.length, 0));
+  const tokOnlySame = timed(() => files.reduce((s, f) => s + fresh.encode(f.text).length, 0));
+  out('## Pipeline vs tokenizer-only (one thread, same files, in memory)');
+  out();
+  out('| stage | MB/s | share of tokenizer-only |');
+  out('| --- | ---: | ---: |');
+  out(`| tokenizer only (encode with offsets, warm) | ${(mb(bytes) / tokOnlySame.sec).toFixed(2)} | 100% |`);
+  out(`| tree-sitter parse + identifier/category extraction only | ${(mb(bytes) / parseOnly.sec).toFixed(2)} | — |`);
+  out(`| whole pipeline (parse, tokenize, align, stats) | ${(mb(bytes) / pipe.sec).toFixed(2)} | ${(100 * tokOnlySame.sec / pipe.sec).toFixed(0)}% |`);
+  out();
+
+  // --- End to end: `report` on the tree, 1 vs 2 workers -------------------------------------
+  const root = writeCorpus(files);
+  const reportOpts = {
+    root, tokenizerDir: tokDir, tokenizerName: ours.name, modelKey: 'codet5-base', scope: 'identifiers' as const,
+    window: { capacity: 510, specials: 2 }, maxFileSize: 1 << 20, includeVendored: false, includeGenerated: false,
+    includeUnsupported: false, topLimit: 50, includeIdentifierTable: false, toolVersion: 'bench',
+  };
+  const runs: { jobs: number; sec: number; files: number }[] = [];
+  for (const jobs of [1, 2]) {
+    const r = await timedAsync(() => runReport({ ...reportOpts, jobs }));
+    runs.push({ jobs, sec: r.sec, files: r.value.files.length });
+  }
+  out('## `report` end to end (walk, read, worker threads, aggregate; includes worker start-up)');
+  out();
+  out('| workers | files | seconds | MB/s | files/s | speed-up |');
+  out('| ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of runs) out(`| ${r.jobs} | ${r.files} | ${r.sec.toFixed(2)} | ${(mb(bytes) / r.sec).toFixed(2)} | ${(r.files / r.sec).toFixed(0)} | ${(runs[0]!.sec / r.sec).toFixed(2)}x |`);
+  out();
+  rmSync(root, { recursive: true, force: true });
+
+  // --- Hover path: one identifier in an already-parsed 5,000-line file ----------------------
+  const pyFiles = files.filter((f) => f.rel.endsWith('.py'));
+  const source = (pyFiles.length ? pyFiles : files).map((f) => f.text).join('\n').split('\n').slice(0, 5000).join('\n');
+  const lang = pyFiles.length ? 'python' : 'javascript';
+  await ex.ensureLanguage(lang);
+  const cold = timed(() => {
+    const doc = ex.parse(source, lang);
+    const enc = fresh.encode(source);
+    const plan = buildMergePlan(source, enc, doc.result.identifiers);
+    return { doc, index: new DocumentIndex(source, enc, doc.result.identifiers, plan) };
+  });
+  const { index, doc } = cold.value;
+  const ids = doc.result.identifiers;
+  const lat: number[] = [];
+  let sink = 0;
+  for (let i = 0; i < 20000; i++) {
+    const s = ids[(i * 7919) % ids.length]!;
+    const t0 = process.hrtime.bigint();
+    const hit = index.at(s.start + ((s.end - s.start) >> 1));
+    lat.push(Number(process.hrtime.bigint() - t0) / 1e3);
+    sink += hit?.count ?? 0;
+  }
+  // One-character edit, re-parsed incrementally.
+  const at = source.indexOf('\n', source.length >> 1);
+  const edited = source.slice(0, at) + ' ' + source.slice(at);
+  const pt = { row: source.slice(0, at).split('\n').length - 1, column: at - source.lastIndexOf('\n', at - 1) - 1 };
+  doc.tree.edit({ startIndex: at, oldEndIndex: at, newEndIndex: at + 1, startPosition: pt, oldEndPosition: pt, newEndPosition: { row: pt.row, column: pt.column + 1 } });
+  const incr = timed(() => ex.parse(edited, lang, doc.tree));
+  const full = timed(() => ex.parse(edited, lang));
+  out(`## Hover lookup in an already-parsed ${source.split('\n').length}-line ${lang} file (${ids.length} identifiers)`);
+  out();
+  out('| operation | time |');
+  out('| --- | ---: |');
+  out(`| identifier → subtokens lookup, p50 | ${pctl(lat, 50).toFixed(2)} µs |`);
+  out(`| identifier → subtokens lookup, p95 | ${pctl(lat, 95).toFixed(2)} µs |`);
+  out(`| identifier → subtokens lookup, p99 | ${pctl(lat, 99).toFixed(2)} µs |`);
+  out(`| cold: parse + tokenize + plan + index the file | ${(cold.sec * 1000).toFixed(1)} ms |`);
+  out(`| re-parse after a one-character edit, incremental | ${(incr.sec * 1000).toFixed(1)} ms |`);
+  out(`| re-parse after the same edit, from scratch | ${(full.sec * 1000).toFixed(1)} ms |`);
+  out();
+  incr.value.tree.delete();
+  full.value.tree.delete();
+  doc.tree.delete();
+  if (sink < 0) console.log(sink);
+
+  mkdirSync(join(REPO, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(REPO, 'bench', 'results', 'latest.md'), lines.join('\n') + '\n');
+  pipeline.dispose();
+  ex.dispose();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,4 @@
+; Lua (tree-sitter-wasms).
+(identifier) @identifier
+
+(string) @string

@@ -1,0 +1,17 @@
+; TSX (@vscode/tree-sitter-wasm): TypeScript plus JSX. `predefined_type` (number, string, ...) is a keyword.
+[
+  (identifier)
+  (property_identifier)
+  (private_property_identifier)
+  (shorthand_property_identifier)
+  (shorthand_property_identifier_pattern)
+  (statement_identifier)
+  (type_identifier)
+] @identifier
+
+[
+  (string)
+  (template_string)
+  (regex)
+  (jsx_text)
+] @string

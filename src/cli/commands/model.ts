@@ -1,0 +1,128 @@
+// `subtoken-lens model fetch|list|remove|clear`: the local model cache. Only `fetch` touches the
+// network, and only because the user asked for it.
+
+import type { Command } from 'commander';
+import {
+  clearModelCache, defaultCacheDir, DEFAULT_ENDPOINT, DEFAULT_MODEL_REPO, fetchModel, FetchModelError,
+  listCachedModels, removeCachedModel, type FetchProgress,
+} from '../../core/runtime/fetch/index';
+
+const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+
+function fail(command: string, e: unknown): void {
+  const err = e as Error;
+  if (err instanceof FetchModelError && err.code === 'aborted') {
+    process.stderr.write(`model ${command}: cancelled; partial files are kept and the next fetch resumes them\n`);
+    process.exitCode = 130;
+    return;
+  }
+  process.stderr.write(`model ${command}: ${err.message}\n`);
+  process.exitCode = 1;
+}
+
+/** One status line on a terminal (rewritten in place, at most ~10 times a second); file ends otherwise. */
+function progressPrinter(): (p: FetchProgress) => void {
+  const tty = process.stderr.isTTY;
+  let last = 0;
+  return (p) => {
+    const now = Date.now();
+    const overall = p.total ? `${mb(p.bytes)} / ${mb(p.total)} (${((100 * p.bytes) / p.total).toFixed(0)}%)` : mb(p.bytes);
+    const file = `${p.file} ${p.fileTotal ? `${mb(p.fileBytes)} / ${mb(p.fileTotal)}` : mb(p.fileBytes)}`;
+    if (tty) {
+      if (p.phase !== 'done' && now - last < 100) return;
+      last = now;
+      process.stderr.write(`\r\x1b[K[${p.fileIndex + 1}/${p.fileCount}] ${file}  —  ${overall}${p.phase === 'verify' ? '  verifying' : ''}`);
+      if (p.phase === 'done' && p.fileIndex + 1 === p.fileCount) process.stderr.write('\n');
+    } else if (p.phase === 'done') {
+      process.stderr.write(`[${p.fileIndex + 1}/${p.fileCount}] ${p.file} ${mb(p.fileBytes)} ok (${overall})\n`);
+    }
+  };
+}
+
+interface CacheOpt { cache?: string; json?: boolean }
+
+export function register(program: Command): void {
+  const model = program.command('model').description('download models from the Hugging Face Hub and manage the local model cache');
+
+  model
+    .command('fetch')
+    .description(`download a model folder (config, tokenizer files, ONNX encoder) into the cache`)
+    .argument('[repo]', 'Hub repo "owner/name"', DEFAULT_MODEL_REPO)
+    .option('--revision <rev>', 'branch, tag or commit', 'main')
+    .option('--cache <dir>', 'cache folder (default: SUBTOKEN_LENS_CACHE or the user cache folder)')
+    .option('--endpoint <url>', 'Hub endpoint (a mirror with the same URL layout)', DEFAULT_ENDPOINT)
+    .option('--token <token>', 'access token for gated or private repos (default: HF_TOKEN)')
+    .option('--files <list>', 'comma-separated files to fetch instead of the default selection')
+    .option('--force', 'download again even if the cache is at the remote commit')
+    .option('--json', 'print the result as JSON')
+    .action(async (repo: string, o: CacheOpt & { revision: string; endpoint: string; token?: string; files?: string; force?: boolean }) => {
+      const ac = new AbortController();
+      const onSigint = () => ac.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        const token = o.token ?? process.env.HF_TOKEN;
+        const files = o.files?.split(',').map((f) => f.trim()).filter(Boolean);
+        const r = await fetchModel({
+          repo, revision: o.revision, cacheDir: o.cache ?? defaultCacheDir(), endpoint: o.endpoint,
+          ...(token ? { token } : {}), ...(files ? { files } : {}), ...(o.force ? { force: true } : {}),
+          onProgress: progressPrinter(), signal: ac.signal,
+        });
+        if (o.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+        else {
+          const size = r.files.reduce((a, f) => a + f.size, 0);
+          process.stdout.write(`${r.fromCache ? 'already cached' : 'fetched'}: ${r.repo}@${r.revision}${r.commit ? ` (${r.commit.slice(0, 12)})` : ''}, ${r.files.length} files, ${mb(size)}\n${r.dir}\n`);
+        }
+      } catch (e) {
+        fail('fetch', e);
+      } finally {
+        process.removeListener('SIGINT', onSigint);
+      }
+    });
+
+  model
+    .command('list')
+    .description('list cached model folders')
+    .option('--cache <dir>', 'cache folder')
+    .option('--json', 'print as JSON')
+    .action((o: CacheOpt) => {
+      try {
+        const models = listCachedModels(o.cache ?? defaultCacheDir());
+        if (o.json) { process.stdout.write(JSON.stringify(models, null, 2) + '\n'); return; }
+        if (models.length === 0) { process.stdout.write('no cached models\n'); return; }
+        for (const m of models) {
+          const commit = m.manifest?.commit ? ` ${m.manifest.commit.slice(0, 12)}` : m.manifest ? '' : ' (no manifest: copied by hand?)';
+          process.stdout.write(`${m.repo}@${m.revision}${commit}  ${mb(m.bytes)}  ${m.dir}\n`);
+        }
+      } catch (e) {
+        fail('list', e);
+      }
+    });
+
+  model
+    .command('remove')
+    .description('remove one cached model (all its revisions unless --revision is given)')
+    .argument('<repo>', 'Hub repo "owner/name"')
+    .option('--revision <rev>', 'only this revision')
+    .option('--cache <dir>', 'cache folder')
+    .action((repo: string, o: CacheOpt & { revision?: string }) => {
+      try {
+        const removed = removeCachedModel(o.cache ?? defaultCacheDir(), repo, o.revision);
+        process.stdout.write(removed.length ? removed.map((d) => `removed ${d}\n`).join('') : `${repo} is not cached\n`);
+      } catch (e) {
+        fail('remove', e);
+      }
+    });
+
+  model
+    .command('clear')
+    .description('remove every cached model and partial download')
+    .option('--cache <dir>', 'cache folder')
+    .action((o: CacheOpt) => {
+      try {
+        const r = clearModelCache(o.cache ?? defaultCacheDir());
+        process.stdout.write(`removed ${r.removed} model folder(s), ${mb(r.bytes)}\n`);
+      } catch (e) {
+        fail('clear', e);
+      }
+    });
+}

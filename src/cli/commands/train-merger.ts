@@ -1,0 +1,92 @@
+// `subtoken-lens train-merger`: trains the learned subtoken merger from a model folder's own
+// embedding matrix and writes merger.json into that folder.
+
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { readEmbeddingsFile, saveMergerParams, trainMerger, type ReconstructionMetrics } from '../../core/runtime/merger/index';
+
+interface TrainMergerCliOptions {
+  model: string;
+  tokenizer?: string;
+  epochs: string;
+  seed: string;
+  lr: string;
+  loss: string;
+  maxPieces: string;
+  json?: boolean;
+}
+
+function positiveInt(name: string, v: string, min = 1): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+const fmt = (m: ReconstructionMetrics) => `MSE ${m.mse.toPrecision(5)}  mean cosine ${m.cosine.toFixed(4)}`;
+
+async function run(o: TrainMergerCliOptions): Promise<void> {
+  const modelDir = resolve(o.model);
+  const hasBpe = (dir: string) => existsSync(join(dir, 'vocab.json')) && existsSync(join(dir, 'merges.txt'));
+  const tokenizerDir = o.tokenizer ? resolve(o.tokenizer) : hasBpe(modelDir) ? modelDir : undefined;
+  if (!tokenizerDir) throw new Error(`${modelDir} has no vocab.json + merges.txt; pass --tokenizer DIR`);
+  const epochs = positiveInt('epochs', o.epochs);
+  const seed = positiveInt('seed', o.seed, 0);
+  const maxPieces = positiveInt('max-pieces', o.maxPieces, 2);
+  const lr = Number(o.lr);
+  if (!(lr > 0 && Number.isFinite(lr))) throw new Error(`--lr must be a positive number, got ${JSON.stringify(o.lr)}`);
+  if (o.loss !== 'mse' && o.loss !== 'cosine') throw new Error(`--loss must be mse or cosine, got ${JSON.stringify(o.loss)}`);
+
+  // TODO(lead): for ONNX model folders swap in the runtime's loadEmbeddingMatrix(modelDir).
+  const matrix = readEmbeddingsFile(modelDir);
+  const ac = new AbortController();
+  const onSigint = () => ac.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const { params, report } = await trainMerger({
+      embeddings: matrix.embeddings, vocabSize: matrix.vocabSize, dModel: matrix.dModel, tokenizerDir,
+      epochs, seed, lr, loss: o.loss, maxPieces, embeddingsSource: matrix.source, signal: ac.signal,
+      onProgress: (p) => {
+        if (!o.json) process.stderr.write(`epoch ${p.epoch}/${p.epochs}  train loss ${p.trainLoss.toPrecision(5)}  held-out ${fmt(p.heldOut)}\n`);
+      },
+    });
+    const written = saveMergerParams(modelDir, params);
+    if (o.json) {
+      process.stdout.write(JSON.stringify({ merger: written, report }, null, 2) + '\n');
+      return;
+    }
+    const out = process.stdout;
+    out.write(`examples: ${report.examples.train} train, ${report.examples.heldOut} held out (${report.examples.skipped} skipped)\n`);
+    out.write(`held-out learned: ${fmt(report.heldOut.learned)}\n`);
+    out.write(`held-out average: ${fmt(report.heldOut.average)}\n`);
+    for (const g of report.heldOutByGroupSize) {
+      out.write(`  ${g.pieces} pieces (${g.count}): learned ${fmt(g.learned)} | average ${fmt(g.average)}\n`);
+    }
+    out.write(`${report.verdict}\nwrote ${written} (${report.seconds.toFixed(1)} s)\n`);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+export function register(program: Command): void {
+  program
+    .command('train-merger')
+    .description("train the learned subtoken merger from the model's own embedding matrix; writes merger.json into the model folder")
+    .requiredOption('--model <dir>', 'model folder (config.json + embeddings.f32)')
+    .option('--tokenizer <dir>', 'folder with vocab.json + merges.txt (default: the model folder)')
+    .option('--epochs <n>', 'training epochs', '10')
+    .option('--seed <s>', 'shuffling seed', '1')
+    .option('--lr <rate>', 'Adam learning rate', '0.01')
+    .option('--loss <kind>', 'mse or cosine', 'mse')
+    .option('--max-pieces <n>', 'longest training group', '4')
+    .option('--json', 'print the report as JSON')
+    .action(async (o: TrainMergerCliOptions) => {
+      try {
+        await run(o);
+      } catch (e) {
+        const err = e as Error;
+        process.stderr.write(err.name === 'AbortError' ? 'train-merger: cancelled, nothing written\n' : `train-merger: ${err.message}\n`);
+        process.exitCode = err.name === 'AbortError' ? 130 : 1;
+      }
+    });
+}

@@ -1,0 +1,32 @@
+// Errors of model downloads, each with a code a front end can branch on and a message a user
+// can act on without reading a stack trace.
+
+export type FetchModelErrorCode =
+  | 'offline' | 'unauthorized' | 'not-found' | 'checksum' | 'size' | 'locked' | 'http' | 'aborted' | 'bad-input';
+
+export class FetchModelError extends Error {
+  override readonly name = 'FetchModelError';
+  constructor(readonly code: FetchModelErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Connection-level failures that mean "cannot reach the server at all". */
+const OFFLINE_CODES = new Set([
+  'ENOTFOUND', 'ECONNREFUSED', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** The system error code behind a failed `fetch` (undici wraps it in `cause`, sometimes twice). */
+export function networkErrorCode(e: unknown): string | undefined {
+  for (let cur: unknown = e, depth = 0; cur && depth < 4; depth++) {
+    const code = (cur as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function isOfflineError(e: unknown): boolean {
+  const code = networkErrorCode(e);
+  return code !== undefined && OFFLINE_CODES.has(code);
+}

@@ -1,0 +1,215 @@
+// SpanExtractor: parses source with tree-sitter and reports identifier occurrences, string
+// literal contents and per-leaf syntax categories (SpanResult). Grammar loading is async
+// (`ensureLanguage`); extraction itself is synchronous so a report can run it in a hot loop.
+
+import { readFileSync } from 'node:fs';
+// `require`, not `import`: bundlers then pick web-tree-sitter's CommonJS build, whose wasm lookup
+// works from a bundle; the ESM build needs `import.meta.url`, which a CommonJS bundle lacks.
+import TreeSitter = require('web-tree-sitter');
+import type { Language, Query, Tree } from 'web-tree-sitter';
+import type { SourceSpan, SpanResult } from '../types';
+import { buildNodeTypeTables, categorize, type NodeTypeTables } from './categorize';
+import { GrammarLoadError, LanguageNotLoadedError, TreeSitterRuntimeError, UnsupportedLanguageError } from './errors';
+import { GRAMMAR_FILES, isSupportedLanguage, type LanguageId } from './languages';
+import { locateGrammarWasm, locateQuery, locateRuntimeWasm } from './locate';
+
+export interface SpanExtractorOptions {
+  /** Folders searched first for `<grammar>.wasm`, `<language>.scm` and `tree-sitter.wasm`. */
+  readonly grammarDirs?: readonly string[];
+  /** Exact path of web-tree-sitter's `tree-sitter.wasm`. Only the first runtime start in a
+   *  process uses it: the runtime is one wasm instance per process. */
+  readonly runtimeWasm?: string;
+  /** Languages to load before `create` resolves. */
+  readonly preload?: readonly LanguageId[];
+}
+
+/** A parse kept for incremental re-parsing. The caller owns `tree` and must `tree.delete()` it. */
+export interface ParsedDocument {
+  readonly tree: Tree;
+  readonly result: SpanResult;
+}
+
+/** Capture names a query may use (grammars/README.md). */
+const CAPTURE_IDENTIFIER = 'identifier';
+const CAPTURE_STRING = 'string';
+
+interface LoadedLanguage {
+  readonly language: Language;
+  readonly query: Query;
+  readonly tables: NodeTypeTables;
+  readonly grammarPath: string;
+  readonly queryPath: string;
+}
+
+// web-tree-sitter's runtime is a single wasm module per process, so its start is shared by
+// every extractor; a failed start is forgotten so that a later call can retry.
+let runtimeStart: Promise<void> | undefined;
+
+function startRuntime(opts: SpanExtractorOptions): Promise<void> {
+  if (!runtimeStart) {
+    const { found, searched } = locateRuntimeWasm(opts.runtimeWasm, opts.grammarDirs ?? []);
+    if (!found) return Promise.reject(new TreeSitterRuntimeError(searched, 'tree-sitter.wasm not found'));
+    runtimeStart = TreeSitter.Parser.init({ locateFile: () => found }).catch((e: unknown) => {
+      runtimeStart = undefined;
+      throw new TreeSitterRuntimeError([found], errorText(e));
+    });
+  }
+  return runtimeStart;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export class SpanExtractor {
+  private readonly loaded = new Map<LanguageId, LoadedLanguage>();
+  private readonly loading = new Map<LanguageId, Promise<LoadedLanguage>>();
+  private parser: TreeSitter.Parser | undefined;
+  private disposed = false;
+
+  private constructor(private readonly opts: SpanExtractorOptions) {}
+
+  static async create(opts: SpanExtractorOptions = {}): Promise<SpanExtractor> {
+    await startRuntime(opts);
+    const extractor = new SpanExtractor(opts);
+    extractor.parser = new TreeSitter.Parser();
+    for (const lang of opts.preload ?? []) await extractor.ensureLanguage(lang);
+    return extractor;
+  }
+
+  /** Whether `extract`/`parse` can run synchronously for this language now. */
+  isLoaded(language: LanguageId): boolean {
+    return this.loaded.has(language);
+  }
+
+  /** Loads the grammar and query of a language (once). Throws UnsupportedLanguageError or GrammarLoadError. */
+  async ensureLanguage(language: LanguageId): Promise<void> {
+    this.assertLive();
+    if (!isSupportedLanguage(language)) throw new UnsupportedLanguageError(language);
+    if (this.loaded.has(language)) return;
+    let pending = this.loading.get(language);
+    if (!pending) {
+      pending = this.load(language).finally(() => this.loading.delete(language));
+      this.loading.set(language, pending);
+    }
+    const loaded = await pending;
+    if (this.disposed) {
+      loaded.query.delete();
+      return;
+    }
+    this.loaded.set(language, loaded);
+  }
+
+  /** Grammar and query file actually used for a loaded language (for diagnostics). */
+  filesFor(language: LanguageId): { grammar: string; query: string } | undefined {
+    const l = this.loaded.get(language);
+    return l && { grammar: l.grammarPath, query: l.queryPath };
+  }
+
+  /** Parses and extracts, freeing the tree. The language must be loaded (`ensureLanguage`). */
+  extract(text: string, language: LanguageId): SpanResult {
+    const { tree, result } = this.parse(text, language);
+    tree.delete();
+    return result;
+  }
+
+  /**
+   * Parses (incrementally when `oldTree` is given: the caller must have applied `oldTree.edit()`
+   * for every change since it was parsed) and extracts. The returned tree belongs to the caller.
+   */
+  parse(text: string, language: LanguageId, oldTree?: Tree): ParsedDocument {
+    this.assertLive();
+    const loaded = this.loadedOrThrow(language);
+    const parser = this.parser!;
+    if (parser.language !== loaded.language) parser.setLanguage(loaded.language);
+    const tree = parser.parse(text, oldTree ?? null);
+    if (!tree) throw new Error(`tree-sitter returned no tree for "${language}"`);
+    try {
+      return { tree, result: this.spansOf(tree, loaded, language) };
+    } catch (e) {
+      tree.delete();
+      throw e;
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const l of this.loaded.values()) l.query.delete();
+    this.loaded.clear();
+    this.parser?.delete();
+    this.parser = undefined;
+  }
+
+  private spansOf(tree: Tree, loaded: LoadedLanguage, language: LanguageId): SpanResult {
+    const captures = loaded.query.captures(tree.rootNode);
+    const identifierCandidates: { start: number; end: number; id: number; nodeType: string }[] = [];
+    const stringLiteralIds = new Set<number>();
+    const capturedTypeIds = new Set<number>();
+    for (const { name, node } of captures) {
+      if (name === CAPTURE_IDENTIFIER) {
+        identifierCandidates.push({ start: node.startIndex, end: node.endIndex, id: node.id, nodeType: node.type });
+      } else if (name === CAPTURE_STRING) {
+        stringLiteralIds.add(node.id);
+      } else continue;
+      capturedTypeIds.add(node.typeId);
+    }
+    // One identifier per source range; a capture inside another (PHP `name` inside `$name`'s
+    // `variable_name`) belongs to the outer one.
+    identifierCandidates.sort((a, b) => a.start - b.start || b.end - a.end);
+    const identifiers: SourceSpan[] = [];
+    const identifierIds = new Set<number>();
+    let coveredTo = -1;
+    for (const c of identifierCandidates) {
+      if (c.end <= c.start || c.start < coveredTo) continue;
+      identifiers.push({ start: c.start, end: c.end, nodeType: c.nodeType, kind: 'identifier' });
+      identifierIds.add(c.id);
+      coveredTo = c.end;
+    }
+    const { categories, strings } = categorize(tree, loaded.tables, { identifierIds, stringLiteralIds, capturedTypeIds });
+    return { language, identifiers, strings, categories, hasErrors: tree.rootNode.hasError };
+  }
+
+  private loadedOrThrow(language: LanguageId): LoadedLanguage {
+    const loaded = this.loaded.get(language);
+    if (loaded) return loaded;
+    if (!isSupportedLanguage(language)) throw new UnsupportedLanguageError(language);
+    throw new LanguageNotLoadedError(language);
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw new Error('SpanExtractor used after dispose()');
+  }
+
+  private async load(language: LanguageId): Promise<LoadedLanguage> {
+    const dirs = this.opts.grammarDirs ?? [];
+    const grammar = GRAMMAR_FILES[language]!;
+    const wasm = locateGrammarWasm(grammar, dirs);
+    if (!wasm.found) throw new GrammarLoadError(language, grammar.file, wasm.searched, 'file not found');
+    const scm = locateQuery(language, dirs);
+    if (!scm.found) throw new GrammarLoadError(language, `${language}.scm`, scm.searched, 'query file not found');
+
+    let lang: Language;
+    try {
+      lang = await TreeSitter.Language.load(readFileSync(wasm.found));
+    } catch (e) {
+      throw new GrammarLoadError(language, wasm.found, [], `web-tree-sitter could not instantiate the grammar ` +
+        `(${errorText(e)}); runtime accepts grammar ABI ${abiRange()}`);
+    }
+    const abi = lang.abiVersion;
+    if (abi < TreeSitter.MIN_COMPATIBLE_VERSION || abi > TreeSitter.LANGUAGE_VERSION) {
+      throw new GrammarLoadError(language, wasm.found, [], `grammar ABI ${abi} is outside the runtime's range ${abiRange()}`);
+    }
+    let query: Query;
+    try {
+      query = new TreeSitter.Query(lang, readFileSync(scm.found, 'utf8'));
+    } catch (e) {
+      throw new GrammarLoadError(language, scm.found, [], `query does not compile against ${grammar.file}: ${errorText(e)}`);
+    }
+    return { language: lang, query, tables: buildNodeTypeTables(lang), grammarPath: wasm.found, queryPath: scm.found };
+  }
+}
+
+function abiRange(): string {
+  return `${TreeSitter.MIN_COMPATIBLE_VERSION}-${TreeSitter.LANGUAGE_VERSION}`;
+}

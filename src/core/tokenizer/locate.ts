@@ -1,0 +1,91 @@
+// Finding the tokenizer files: explicit path, then $SUBTOKEN_LENS_TOKENIZER, then the user cache,
+// then (development only) the shared folder beside the checkout. Never downloads anything.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { TokenizerNotFoundError } from './errors';
+
+export type TokenizerSource = 'explicit' | 'env' | 'cache' | 'dev-shared';
+
+export interface LocateTokenizerOptions {
+  /** A folder or tokenizer.json given by the user (flag or setting). */
+  explicit?: string;
+  /** Cache root; default `defaultCacheDir()`. */
+  cacheDir?: string;
+  /** Tokenizer name under `<cacheDir>/tokenizers/`; default 'codet5'. */
+  name?: string;
+}
+
+export interface LocatedTokenizer {
+  readonly dir: string;
+  readonly source: TokenizerSource;
+}
+
+/** `$SUBTOKEN_LENS_CACHE`, else `~/.cache/subtoken-lens`. */
+export function defaultCacheDir(): string {
+  const env = process.env.SUBTOKEN_LENS_CACHE;
+  return env && env.trim() ? resolve(env) : join(homedir(), '.cache', 'subtoken-lens');
+}
+
+/** True when `p` holds something `loadTokenizer` can read. */
+function hasTokenizerFiles(p: string): boolean {
+  try {
+    const st = statSync(p);
+    if (st.isFile()) return p.endsWith('.json');
+    if (!st.isDirectory()) return false;
+  } catch {
+    return false;
+  }
+  return existsSync(join(p, 'tokenizer.json')) || (existsSync(join(p, 'vocab.json')) && existsSync(join(p, 'merges.txt')));
+}
+
+/** The folder holding package.json named subtoken-lens, walking up from this module (works from
+ *  src/, out/ or a dist/ bundle); undefined when not found. */
+function packageRoot(): string | undefined {
+  let dir = __dirname;
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === 'subtoken-lens') return dir;
+      } catch {
+        // An unreadable package.json further down is not ours; keep walking.
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+export function locateTokenizer(options: LocateTokenizerOptions = {}): LocatedTokenizer {
+  const name = options.name ?? 'codet5';
+  const tried: string[] = [];
+  const candidates: Array<[string | undefined, TokenizerSource, string]> = [
+    [options.explicit, 'explicit', 'given path'],
+    [process.env.SUBTOKEN_LENS_TOKENIZER || undefined, 'env', '$SUBTOKEN_LENS_TOKENIZER'],
+    [join(options.cacheDir ?? defaultCacheDir(), 'tokenizers', name), 'cache', 'cache'],
+  ];
+  const root = packageRoot();
+  if (root) candidates.push([join(root, '..', 'shared', 'tokenizers', name), 'dev-shared', 'development copy beside the checkout']);
+  for (const [p, source, label] of candidates) {
+    if (p === undefined) continue;
+    const full = resolve(p);
+    if (hasTokenizerFiles(full)) return { dir: full, source };
+    tried.push(`${label}: ${full}`);
+    // An explicit path that does not work is an error, not a reason to silently use another one.
+    if (source === 'explicit') {
+      throw new TokenizerNotFoundError(tried, `No tokenizer at ${full}: expected a folder with vocab.json and merges.txt (or tokenizer.json), or a tokenizer.json file.`);
+    }
+  }
+  const cacheTarget = join(options.cacheDir ?? defaultCacheDir(), 'tokenizers', name);
+  throw new TokenizerNotFoundError(
+    tried,
+    [
+      `No "${name}" tokenizer found. Looked in:`,
+      ...tried.map((t) => `  - ${t}`),
+      'To fix: download vocab.json and merges.txt of Salesforce/codet5-small from the Hugging Face Hub',
+      `into ${cacheTarget}, or pass --tokenizer DIR (setting: the tokenizer path), or set SUBTOKEN_LENS_TOKENIZER=DIR.`,
+    ].join('\n'),
+  );
+}

@@ -1,0 +1,293 @@
+// "Analyze Token Merging": runs the encoder on a file or selection with and without merging, and
+// shows the outcome in place: a CodeLens header with the numbers, a colour per merged identifier
+// by how much merging changed the model's output there, and the results view. Results belong to
+// one document version: an edit marks them stale and removes the colours.
+import * as vscode from 'vscode';
+import { MODEL_CONFIGS, windowedEncoderFlops } from '../core/flops';
+import type { Ctx } from './ctx';
+import { changeBucket, changeColour, joinPieces } from './format';
+import { tokenPiece } from './hoverText';
+import { COMMANDS, CONTEXT_HAS_RESULTS, VIEW_RESULTS } from './manifest';
+import { ModelHost, modelFolder, runModelAnalysis, type AnalysisResult } from './models';
+import { planForRange, type TextAnalysis } from './services';
+import type { Strategy } from './settings';
+import { summaryParts, type AnalysisSummary } from './summary';
+
+const BUCKETS = 5;
+
+export interface IdentifierResult {
+  readonly range: vscode.Range;
+  readonly name: string;
+  readonly pieces: readonly string[];
+  /** 1 − cosine between the merged output and the mean of the unmerged outputs; undefined when
+   *  the encoder did not run. */
+  readonly change?: number;
+}
+
+export interface ResultRecord {
+  readonly uri: vscode.Uri;
+  readonly version: number;
+  readonly range: vscode.Range;
+  readonly summary: AnalysisSummary;
+  readonly identifiers: readonly IdentifierResult[];
+  /** Largest change (colour scale), or the largest subtoken count when the encoder did not run. */
+  readonly worst: number;
+  readonly raw?: AnalysisResult;
+  stale: boolean;
+}
+
+/** Holds the latest results per document and shows them (CodeLens, decorations, view). */
+export class Results implements vscode.Disposable, vscode.CodeLensProvider, vscode.TreeDataProvider<IdentifierResult> {
+  private readonly records = new Map<string, ResultRecord>();
+  private readonly decorationTypes: vscode.TextEditorDecorationType[];
+  private readonly lensChanged = new vscode.EventEmitter<void>();
+  private readonly treeChanged = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.lensChanged.event;
+  readonly onDidChangeTreeData = this.treeChanged.event;
+  private readonly view: vscode.TreeView<IdentifierResult>;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly ctx: Ctx) {
+    this.decorationTypes = Array.from({ length: BUCKETS }, (_, i) => vscode.window.createTextEditorDecorationType({
+      backgroundColor: changeColour((i + 0.5) / BUCKETS, 1),
+      borderRadius: '2px',
+      overviewRulerColor: changeColour((i + 0.5) / BUCKETS, 1, 0.9),
+      overviewRulerLane: vscode.OverviewRulerLane.Center,
+    }));
+    this.view = vscode.window.createTreeView(VIEW_RESULTS, { treeDataProvider: this });
+    this.disposables.push(
+      this.view, this.lensChanged, this.treeChanged, ...this.decorationTypes,
+      vscode.languages.registerCodeLensProvider({ scheme: '*' }, this),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        const r = this.records.get(e.document.uri.toString());
+        if (r && !r.stale && e.contentChanges.length) {
+          r.stale = true;
+          this.refresh();
+        }
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (this.records.delete(d.uri.toString())) this.refresh();
+      }),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.decorate()),
+      vscode.window.onDidChangeActiveTextEditor(() => this.refresh()),
+    );
+  }
+
+  set(record: ResultRecord): void {
+    this.records.set(record.uri.toString(), record);
+    this.refresh();
+  }
+
+  clear(uri?: vscode.Uri): void {
+    if (uri) this.records.delete(uri.toString());
+    else this.records.clear();
+    this.refresh();
+  }
+
+  get(uri: vscode.Uri): ResultRecord | undefined {
+    return this.records.get(uri.toString());
+  }
+
+  private active(): ResultRecord | undefined {
+    const doc = vscode.window.activeTextEditor?.document;
+    return doc && this.records.get(doc.uri.toString());
+  }
+
+  private refresh(): void {
+    this.decorate();
+    this.lensChanged.fire();
+    this.treeChanged.fire();
+    const r = this.active();
+    void vscode.commands.executeCommand('setContext', CONTEXT_HAS_RESULTS, !!r);
+    this.view.message = r ? legend(r) : undefined;
+  }
+
+  private decorate(): void {
+    for (const editor of vscode.window.visibleTextEditors) {
+      const r = this.records.get(editor.document.uri.toString());
+      const byBucket: vscode.DecorationOptions[][] = Array.from({ length: BUCKETS }, () => []);
+      if (r && !r.stale) {
+        for (const id of r.identifiers) {
+          const value = id.change ?? id.pieces.length;
+          const b = changeBucket(value, r.worst, BUCKETS);
+          const hover = new vscode.MarkdownString(id.change !== undefined
+            ? `**Subtoken Lens** · \`${id.name}\`: merged ${id.pieces.length} subtokens; output change 1 − cos = ${id.change.toFixed(5)}`
+            : `**Subtoken Lens** · \`${id.name}\`: merged ${id.pieces.length} subtokens`);
+          byBucket[b]!.push({ range: id.range, hoverMessage: hover });
+        }
+      }
+      this.decorationTypes.forEach((t, i) => editor.setDecorations(t, byBucket[i]!));
+    }
+  }
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    const r = this.records.get(doc.uri.toString());
+    if (!r) return [];
+    const at = new vscode.Range(r.range.start.line, 0, r.range.start.line, 0);
+    if (r.stale) {
+      return [new vscode.CodeLens(at, {
+        title: '$(warning) Token merging results are stale (the file changed): click to re-run',
+        command: r.summary.scope === 'selection' ? COMMANDS.analyzeSelection.id : COMMANDS.analyzeFile.id,
+      })];
+    }
+    return summaryParts(r.summary).map((title) => new vscode.CodeLens(at, {
+      title, command: `${VIEW_RESULTS}.focus`, tooltip: 'Show the identifiers merging changes most',
+    }));
+  }
+
+  // Results view: identifiers of the active editor's results, most changed first.
+  getChildren(element?: IdentifierResult): IdentifierResult[] {
+    if (element) return [];
+    const r = this.active();
+    if (!r || r.stale) return [];
+    return [...r.identifiers].sort((a, b) => (b.change ?? b.pieces.length) - (a.change ?? a.pieces.length)).slice(0, 200);
+  }
+
+  getTreeItem(id: IdentifierResult): vscode.TreeItem {
+    const item = new vscode.TreeItem(id.name);
+    item.description = id.change !== undefined
+      ? `1−cos ${id.change.toFixed(5)} · ${id.pieces.length} subtokens`
+      : `${id.pieces.length} subtokens`;
+    item.tooltip = `${joinPieces(id.pieces)} (line ${id.range.start.line + 1})`;
+    const r = this.active();
+    item.command = { command: COMMANDS.revealResult.id, title: 'Reveal', arguments: [r?.uri, id.range] };
+    return item;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function legend(r: ResultRecord): string {
+  return r.raw
+    ? `Colour = output change after merging: green ≈ unchanged → red = 1 − cos ≥ ${r.worst.toPrecision(3)}${r.raw.randomWeights ? ' (random weights)' : ''}`
+    : `Colour = subtokens merged: green = 2 → red = ${r.worst}+ (encoder not run)`;
+}
+
+export class Analyzer {
+  readonly host = new ModelHost();
+
+  constructor(private readonly ctx: Ctx, private readonly results: Results) {}
+
+  /** Analyses the active editor's file or selection with the configured strategy (or `strategies`). */
+  async run(scope: 'file' | 'selection', strategies?: readonly Strategy[]): Promise<ResultRecord | undefined> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) {
+      void vscode.window.showInformationMessage('Subtoken Lens: open a source file to analyse.');
+      return undefined;
+    }
+    const doc = editor.document;
+    if (!this.ctx.documents.languageOf(doc)) {
+      void vscode.window.showWarningMessage(`Subtoken Lens: no grammar for ${doc.languageId}; supported files are Python, TypeScript, Go, Java and more.`);
+      return undefined;
+    }
+    if (scope === 'selection' && editor.selection.isEmpty) {
+      void vscode.window.showInformationMessage('Subtoken Lens: select some code first.');
+      return undefined;
+    }
+    const settings = this.ctx.config.settings;
+    const useStrategies = strategies ?? [settings.strategy];
+    return vscode.window.withProgress({
+      location: vscode.ProgressLocation.Notification, title: 'Subtoken Lens', cancellable: true,
+    }, async (progress, token) => {
+      progress.report({ message: 'tokenizing and parsing…' });
+      const version = doc.version;
+      const analysis = await this.ctx.documents.get(doc);
+      const range = scope === 'selection' ? new vscode.Range(editor.selection.start, editor.selection.end) : fullRange(doc);
+      const { tokenizer } = await this.ctx.engine.ready(analysis.language);
+      const part = planForRange(tokenizer, doc.getText(), analysis, doc.offsetAt(range.start), doc.offsetAt(range.end));
+      if (token.isCancellationRequested) throw new vscode.CancellationError();
+      const labels = part.plan.groups.map((g) => part.text.slice(part.spans[g.span]!.start, part.spans[g.span]!.end));
+      let raw: AnalysisResult | undefined;
+      let runError: string | undefined;
+      try {
+        progress.report({ message: `loading ${settings.model}…` });
+        const dir = modelFolder(settings.model, this.ctx.engine.cacheDir);
+        const runtime = await this.host.runtime(dir, settings.provider);
+        if (token.isCancellationRequested) throw new vscode.CancellationError();
+        progress.report({ message: `running the encoder on ${part.encoding.length} tokens (${useStrategies.join(', ')})…` });
+        raw = await runModelAnalysis(runtime, dir, part.encoding, part.plan, labels, useStrategies, settings.provider);
+        this.ctx.log.info(`analysis of ${doc.uri.fsPath}: provider ${raw.provider.used}`
+          + `${raw.provider.failures.length ? ` (fell back from ${raw.provider.failures.map((f) => `${f.provider}: ${f.reason}`).join('; ')})` : ''}`
+          + `${raw.randomWeights ? ', random weights' : ''}`);
+      } catch (err) {
+        if (err instanceof vscode.CancellationError) throw err;
+        runError = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+        this.ctx.log.warn(`encoder not run: ${err instanceof Error && err.stack ? err.stack : runError}`);
+      }
+      if (token.isCancellationRequested) throw new vscode.CancellationError();
+      const record = buildRecord(doc, version, range, part, raw, runError, settings.model, useStrategies[0]!);
+      this.results.set(record);
+      if (runError) {
+        void vscode.window.showWarningMessage(`Subtoken Lens: showing token counts and analytic FLOPs only; the encoder did not run: ${runError}`, 'Show Log')
+          .then((p) => { if (p) this.ctx.log.show(true); });
+      }
+      return record;
+    });
+  }
+
+  dispose(): void {
+    void this.host.release();
+  }
+}
+
+function fullRange(doc: vscode.TextDocument): vscode.Range {
+  return new vscode.Range(0, 0, doc.lineCount, 0);
+}
+
+function buildRecord(
+  doc: vscode.TextDocument, version: number, range: vscode.Range, part: ReturnType<typeof planForRange>,
+  raw: AnalysisResult | undefined, runError: string | undefined, model: string, strategy: Strategy,
+): ResultRecord {
+  const base = doc.offsetAt(range.start);
+  // Per file group: 1 − cosine under the first strategy, taking the worst part of a group cut by a window.
+  const change = new Map<number, number>();
+  const strategyRuns = raw?.windows.map((w) => w.strategies.find((s) => s.strategy === strategy) ?? w.strategies[0]);
+  for (const s of strategyRuns ?? []) {
+    for (const g of s?.groups ?? []) change.set(g.fileGroup, Math.max(change.get(g.fileGroup) ?? 0, 1 - g.cosine));
+  }
+  const identifiers: IdentifierResult[] = part.plan.groups.map((g, i) => {
+    const span = part.spans[g.span]!;
+    const pieces: string[] = [];
+    for (let t = g.firstToken; t < g.firstToken + g.tokenCount; t++) pieces.push(tokenPiece(part.text, part.encoding, t));
+    return {
+      range: new vscode.Range(doc.positionAt(base + span.start), doc.positionAt(base + span.end)),
+      name: part.text.slice(span.start, span.end),
+      pieces,
+      change: raw ? change.get(i) : undefined,
+    };
+  });
+  const worst = raw
+    ? Math.max(1e-6, ...identifiers.map((i) => i.change ?? 0))
+    : Math.min(6, Math.max(2, ...identifiers.map((i) => i.pieces.length)));
+  let summary: AnalysisSummary;
+  if (raw) {
+    const pooled = strategyRuns!.map((s) => s?.pooledCosine ?? 1);
+    const latencyBefore = raw.windows.reduce((a, w) => a + w.unmergedLatency.medianMs, 0);
+    const latencyAfter = strategyRuns!.reduce((a, s) => a + (s?.latency.medianMs ?? 0), 0);
+    summary = {
+      scope: range.isEqual(fullRange(doc)) ? 'file' : 'selection', tokens: part.plan.tokenCount, merged: part.plan.mergedCount,
+      modelLabel: model, strategy,
+      run: {
+        lengthBefore: raw.totals.lengthBefore, lengthAfter: raw.totals.lengthAfter,
+        analyticBefore: raw.totals.analyticFlopsBefore, analyticAfter: raw.totals.analyticFlopsAfter,
+        countedBefore: raw.totals.graphFlopsBefore, countedAfter: raw.totals.graphFlopsAfter,
+        latencyBeforeMs: latencyBefore, latencyAfterMs: latencyAfter,
+        pooledCosine: Math.min(...pooled),
+        provider: raw.provider.used, fallbacks: raw.provider.failures.map((f) => f.provider),
+        randomWeights: raw.randomWeights,
+      },
+    };
+  } else {
+    const cfg = MODEL_CONFIGS.find((c) => c.key === model) ?? MODEL_CONFIGS.find((c) => c.key === 'codet5-small')!;
+    summary = {
+      scope: range.isEqual(fullRange(doc)) ? 'file' : 'selection', tokens: part.plan.tokenCount, merged: part.plan.mergedCount,
+      modelLabel: cfg.label, strategy, runError,
+      analyticOnly: { before: windowedEncoderFlops(cfg, part.plan.tokenCount), after: windowedEncoderFlops(cfg, part.plan.mergedCount) },
+    };
+  }
+  return { uri: doc.uri, version, range, summary, identifiers, worst, raw, stale: false };
+}
+
+export type { TextAnalysis };

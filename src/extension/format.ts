@@ -1,0 +1,90 @@
+// Text the extension shows: subtoken pieces, counts, percentages, FLOPs, colours. Pure (no
+// `vscode`), so test/extension/format.test.ts covers it under plain node:test.
+
+/** Byte-level BPE writes a leading space as "Ġ" and a newline as "Ċ"; show the source text instead,
+ *  with a visible mark for whitespace so ` get` and `get` look different. */
+export function displayPiece(sourceText: string): string {
+  return sourceText
+    .replace(/ /g, '␣')
+    .replace(/\t/g, '⇥')
+    .replace(/\r?\n/g, '⏎');
+}
+
+/** `get · User · By · Id` */
+export function joinPieces(pieces: readonly string[]): string {
+  return pieces.map(displayPiece).join(' · ');
+}
+
+const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+export function formatInt(n: number): string {
+  return INT.format(n);
+}
+
+/** Share of `before` removed going to `after`, e.g. "−18.2%" (or "0%"). */
+export function formatReduction(before: number, after: number): string {
+  if (before <= 0 || after >= before) return '0%';
+  return `−${(((before - after) / before) * 100).toFixed(1)}%`;
+}
+
+export function reductionPct(before: number, after: number): number {
+  return before > 0 ? ((before - after) / before) * 100 : 0;
+}
+
+/** 1234567890 → "1.23 GFLOPs" */
+export function formatFlops(flops: number): string {
+  const units: [number, string][] = [[1e15, 'P'], [1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+  for (const [scale, prefix] of units) {
+    if (Math.abs(flops) >= scale) return `${(flops / scale).toFixed(2)} ${prefix}FLOPs`;
+  }
+  return `${Math.round(flops)} FLOPs`;
+}
+
+export function formatMs(ms: number): string {
+  return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`;
+}
+
+/** Sequence lengths of windows, e.g. "3 × 512-token windows". */
+export function formatWindows(count: number, size: number): string {
+  return `${count} × ${size}-token window${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * Colour of a merged identifier by how much merging changed the model's output there
+ * (1 − cosine similarity of the pooled/aligned hidden states): green when nearly unchanged,
+ * through amber, to red at `worst` and beyond. Returns an rgba() string.
+ */
+export function changeColour(change: number, worst: number, alpha = 0.35): string {
+  const t = worst > 0 ? Math.min(1, Math.max(0, change / worst)) : 0;
+  // green (46,160,67) → amber (219,171,9) → red (207,34,46)
+  const stops: [number, number, number][] = [[46, 160, 67], [219, 171, 9], [207, 34, 46]];
+  const seg = t < 0.5 ? 0 : 1;
+  const local = t < 0.5 ? t / 0.5 : (t - 0.5) / 0.5;
+  const [a, b] = [stops[seg]!, stops[seg + 1]!];
+  const mix = (i: number) => Math.round(a[i]! + (b[i]! - a[i]!) * local);
+  return `rgba(${mix(0)}, ${mix(1)}, ${mix(2)}, ${alpha})`;
+}
+
+/** Index of the bucket of `change` among `bucketCount` equal buckets up to `worst`. */
+export function changeBucket(change: number, worst: number, bucketCount: number): number {
+  if (worst <= 0) return 0;
+  return Math.min(bucketCount - 1, Math.max(0, Math.floor((change / worst) * bucketCount)));
+}
+
+/** Escapes text for a MarkdownString (VS Code renders markdown in hovers). */
+export function escapeMarkdown(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+}
+
+/** Index of the range (sorted by start, non-overlapping) that contains `offset`, or -1. */
+export function findContaining(starts: ArrayLike<number>, ends: ArrayLike<number>, count: number, offset: number): number {
+  let lo = 0;
+  let hi = count - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ends[mid]! <= offset) lo = mid + 1;
+    else if (starts[mid]! > offset) hi = mid - 1;
+    else return mid;
+  }
+  return -1;
+}

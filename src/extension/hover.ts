@@ -1,0 +1,34 @@
+// Hover on any token: its subtokens, and for identifiers the count after merging.
+import * as vscode from 'vscode';
+import type { Ctx } from './ctx';
+import { hoverContent } from './hoverText';
+import { WINDOW_CAPACITY, WINDOW_SIZE } from './services';
+
+export function registerHover(ctx: Ctx): vscode.Disposable {
+  const selector = { scheme: '*' };
+  return vscode.languages.registerHoverProvider(selector, {
+    async provideHover(doc, position, token) {
+      const settings = ctx.config.settings;
+      if (!settings.hoverEnabled || !ctx.documents.languageOf(doc)) return undefined;
+      try {
+        const analysis = await ctx.documents.get(doc);
+        if (token.isCancellationRequested) return undefined;
+        const tokenizer = ctx.engine.tokenizerInfo?.tokenizer;
+        const content = hoverContent({
+          text: doc.getText(), encoding: analysis.encoding, identifiers: analysis.identifiers, plan: analysis.plan,
+          windowCapacity: WINDOW_CAPACITY, windowSize: WINDOW_SIZE,
+          idToToken: tokenizer && ((id) => tokenizer.idToToken(id)),
+        }, doc.offsetAt(position), settings.hoverDetail);
+        if (!content) return undefined;
+        const md = new vscode.MarkdownString(content.markdown);
+        md.isTrusted = false;
+        return new vscode.Hover(md, new vscode.Range(doc.positionAt(content.start), doc.positionAt(content.end)));
+      } catch (err) {
+        // A hover must never throw into the editor; say why once per reason in the log.
+        ctx.log.warn(`hover: ${err instanceof Error ? err.message : String(err)}`);
+        return new vscode.Hover(new vscode.MarkdownString(
+          `**Subtoken Lens** · subtokens unavailable: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`));
+      }
+    },
+  });
+}

@@ -1,0 +1,108 @@
+// What the hover says, as markdown, from one document's analysis. Pure (no `vscode`), so the
+// wording and the numbers are tested in test/extension/hoverText.test.ts.
+import type { Encoding, SourceSpan } from '../core/types';
+import type { MergePlan } from '../core/merge/plan';
+import { findContaining, formatInt, formatReduction, joinPieces } from './format';
+
+export interface HoverInput {
+  readonly text: string;
+  readonly encoding: Encoding;
+  readonly identifiers: readonly SourceSpan[];
+  readonly plan: MergePlan;
+  /** Content tokens per model window (510 for CodeT5's 512 with `<s>`/`</s>`). */
+  readonly windowCapacity: number;
+  readonly windowSize: number;
+  readonly idToToken?: (id: number) => string | undefined;
+}
+
+export interface HoverContent {
+  readonly markdown: string;
+  /** Source range the hover is about. */
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Source text of token `t`, without the one leading space byte-level BPE glues onto words. */
+export function tokenPiece(text: string, enc: Encoding, t: number): string {
+  const s = text.slice(enc.starts[t]!, enc.ends[t]!);
+  return s.length > 1 && s.startsWith(' ') ? s.slice(1) : s;
+}
+
+/** Index of the identifier span containing `offset` (end inclusive, so a cursor right after a
+ *  name still counts), or -1. */
+export function identifierAt(identifiers: readonly SourceSpan[], offset: number): number {
+  let lo = 0;
+  let hi = identifiers.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = identifiers[mid]!;
+    if (s.end < offset) lo = mid + 1;
+    else if (s.start > offset) hi = mid - 1;
+    else return mid;
+  }
+  return -1;
+}
+
+export function fileSummary(input: Pick<HoverInput, 'plan' | 'windowCapacity' | 'windowSize'>): string {
+  const { tokenCount, mergedCount } = input.plan;
+  const before = Math.ceil(tokenCount / input.windowCapacity);
+  const after = Math.ceil(mergedCount / input.windowCapacity);
+  return `File: ${formatInt(tokenCount)} subtokens → ${formatInt(mergedCount)} merged `
+    + `(${formatReduction(tokenCount, mergedCount)}), ${before} → ${after} × ${input.windowSize}-token windows`;
+}
+
+function ids(input: HoverInput, first: number, count: number): string {
+  const out: string[] = [];
+  for (let t = first; t < first + count; t++) {
+    const id = input.encoding.ids[t]!;
+    const tok = input.idToToken?.(id);
+    out.push(tok === undefined ? `${id}` : `${id} \`${tok}\``);
+  }
+  return out.join(', ');
+}
+
+/** Hover for `offset`, or undefined when there is no token there. */
+export function hoverContent(input: HoverInput, offset: number, detail: 'compact' | 'full'): HoverContent | undefined {
+  const lines: string[] = [];
+  let start: number;
+  let end: number;
+  const s = identifierAt(input.identifiers, offset);
+  if (s >= 0) {
+    const span = input.identifiers[s]!;
+    const a = input.plan.alignments[s]!;
+    const name = input.text.slice(span.start, span.end);
+    start = span.start;
+    end = span.end;
+    const pieces: string[] = [];
+    for (let t = a.firstToken; a.firstToken >= 0 && t < a.firstToken + a.tokenCount; t++) pieces.push(tokenPiece(input.text, input.encoding, t));
+    lines.push(`**Subtoken Lens** · identifier \`${name}\``);
+    if (a.tokenCount === 0) {
+      lines.push('No subtoken lies wholly inside this identifier (it shares a token with its neighbours).');
+    } else {
+      lines.push(`${a.tokenCount} subtoken${a.tokenCount === 1 ? '' : 's'}: \`${joinPieces(pieces)}\``);
+      lines.push(a.tokenCount >= 2
+        ? `After merging: 1 position (saves ${a.tokenCount - 1})`
+        : 'After merging: 1 position (already one subtoken, nothing to merge)');
+    }
+    if (a.straddling) lines.push('_A token crosses this identifier\'s edge and stays unmerged._');
+    if (detail === 'full' && a.tokenCount > 0) lines.push(`Token ids: ${ids(input, a.firstToken, a.tokenCount)}`);
+  } else {
+    const enc = input.encoding;
+    const t = findContaining(enc.starts, enc.ends, enc.length, offset);
+    if (t < 0) return undefined;
+    // A character split over several byte-level tokens: show all tokens with its range.
+    let first = t;
+    let last = t;
+    while (first > 0 && enc.starts[first - 1] === enc.starts[t] && enc.ends[first - 1] === enc.ends[t]) first--;
+    while (last + 1 < enc.length && enc.starts[last + 1] === enc.starts[t] && enc.ends[last + 1] === enc.ends[t]) last++;
+    start = enc.starts[t]!;
+    end = enc.ends[t]!;
+    const count = last - first + 1;
+    const piece = tokenPiece(input.text, enc, t);
+    lines.push(`**Subtoken Lens** · \`${joinPieces([piece])}\``);
+    lines.push(count === 1 ? '1 subtoken (not an identifier: not merged)' : `${count} subtokens for one character (not merged)`);
+    if (detail === 'full') lines.push(`Token id${count === 1 ? '' : 's'}: ${ids(input, first, count)}`);
+  }
+  lines.push(fileSummary(input));
+  return { markdown: lines.join('\n\n'), start, end };
+}

@@ -1,0 +1,72 @@
+// Command ids, titles, views and activation events: the single source of the package.json
+// `contributes`/`activationEvents` sections (test/extension/manifest.test.ts checks package.json
+// matches `manifestContributions()`, and `npm run manifest`-style one-liners write it). No `vscode`.
+import { configurationContribution } from './settings';
+
+export const CATEGORY = 'Subtoken Lens';
+
+/** Every command the extension registers, with its palette title. */
+export const COMMANDS = {
+  analyzeFile: { id: 'subtokenLens.analyzeFile', title: 'Analyze Token Merging in File' },
+  analyzeSelection: { id: 'subtokenLens.analyzeSelection', title: 'Analyze Token Merging in Selection' },
+  compareStrategies: { id: 'subtokenLens.compareStrategies', title: 'Compare Strategies' },
+  clearResults: { id: 'subtokenLens.clearResults', title: 'Clear Results' },
+  openReport: { id: 'subtokenLens.openReport', title: 'Open Workspace Report' },
+  downloadModel: { id: 'subtokenLens.downloadModel', title: 'Download Model...' },
+  selectModel: { id: 'subtokenLens.selectModel', title: 'Select Model...' },
+  trainMerger: { id: 'subtokenLens.trainMerger', title: 'Train Learned Merger' },
+  showLog: { id: 'subtokenLens.showLog', title: 'Show Log' },
+  clearModelCache: { id: 'subtokenLens.clearModelCache', title: 'Clear Model Cache' },
+  /** Internal: the results view and CodeLens call it; hidden from the palette. */
+  revealResult: { id: 'subtokenLens.revealResult', title: 'Reveal Identifier' },
+} as const;
+export type CommandName = keyof typeof COMMANDS;
+
+export const VIEW_RESULTS = 'subtokenLens.results';
+export const WEBVIEW_REPORT = 'subtokenLens.report';
+/** Context key set while the active editor holds analysis results. */
+export const CONTEXT_HAS_RESULTS = 'subtokenLens.hasResults';
+
+/**
+ * VS Code language ids the extension activates on. Each must map to a grammar through the
+ * core's `languageForVsCodeId` (checked by the manifest test).
+ */
+export const ACTIVATION_LANGUAGES: readonly string[] = [
+  'python', 'javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'java', 'go', 'rust',
+  'c', 'cpp', 'csharp', 'ruby', 'php', 'shellscript', 'kotlin', 'swift', 'scala', 'lua',
+];
+
+export function manifestContributions(): { activationEvents: string[]; contributes: object } {
+  const palette = Object.values(COMMANDS).map((c) => ({ command: c.id, title: c.title, category: CATEGORY }));
+  return {
+    // Commands, views and the webview activate implicitly (VS Code ≥ 1.74); languages do not.
+    activationEvents: [
+      ...ACTIVATION_LANGUAGES.map((l) => `onLanguage:${l}`),
+      `onWebviewPanel:${WEBVIEW_REPORT}`,
+    ],
+    contributes: {
+      commands: palette,
+      menus: {
+        commandPalette: [
+          { command: COMMANDS.revealResult.id, when: 'false' },
+          { command: COMMANDS.analyzeSelection.id, when: 'editorHasSelection' },
+          { command: COMMANDS.clearResults.id, when: CONTEXT_HAS_RESULTS },
+        ],
+        'editor/context': [
+          { command: COMMANDS.analyzeSelection.id, when: 'editorHasSelection', group: 'subtokenLens@1' },
+        ],
+        'view/title': [
+          { command: COMMANDS.clearResults.id, when: `view == ${VIEW_RESULTS}`, group: 'navigation' },
+        ],
+      },
+      views: {
+        explorer: [{ id: VIEW_RESULTS, name: 'Token Merging', icon: 'media/icon.svg', contextualTitle: CATEGORY }],
+      },
+      viewsWelcome: [{
+        view: VIEW_RESULTS,
+        contents: `Run an analysis to list the identifiers whose merging changes the model's output most.\n[Analyze File](command:${COMMANDS.analyzeFile.id})`,
+      }],
+      configuration: configurationContribution(),
+    },
+  };
+}

@@ -1,0 +1,134 @@
+// The one place the extension touches the core's APIs: loading the tokenizer and grammars, and
+// analysing a text. When a core signature changes, this file is what needs to follow. Heavy
+// things load on first use, once; a failed load is forgotten so the next use retries (after the
+// user fixed a setting, say).
+import { join } from 'node:path';
+import { buildMergePlan, windowSavings, type MergePlan } from '../core/merge/plan';
+import { SpanExtractor, languageForVsCodeId, type Edit, type Tree } from '../core/spans';
+import { defaultCacheDir, loadTokenizer, locateTokenizer, type LocatedTokenizer } from '../core/tokenizer';
+import type { Encoding, SourceSpan, SpanResult, Tokenizer } from '../core/types';
+
+export type { Edit, Tree };
+
+/** CodeT5 input windows: 512 positions, 2 of them `<s>`/`</s>`. */
+export const WINDOW_SIZE = 512;
+export const WINDOW_CAPACITY = WINDOW_SIZE - 2;
+
+export interface LoadedTokenizer {
+  readonly tokenizer: Tokenizer;
+  readonly located: LocatedTokenizer;
+}
+
+/** Everything the hover, status bar and CodeLens need about one version of a document. */
+export interface TextAnalysis {
+  readonly language: string;
+  readonly encoding: Encoding;
+  readonly spans: SpanResult;
+  /** Identifier spans (what gets merged), sorted. */
+  readonly identifiers: readonly SourceSpan[];
+  readonly plan: MergePlan;
+  /** Token windows before/after merging ([tokens, merged] per 510-token window). */
+  readonly windows: readonly { tokens: number; merged: number }[];
+}
+
+export class Engine {
+  private tokenizerLoad: Promise<LoadedTokenizer> | undefined;
+  private extractorLoad: Promise<SpanExtractor> | undefined;
+
+  constructor(
+    /** Root of the installed extension (holds dist/grammars, dist/tree-sitter.wasm). */
+    private readonly extensionPath: string,
+    private readonly tokenizerPath: () => string,
+  ) {}
+
+  /** Grammar language for a VS Code language id, or undefined when unsupported. */
+  languageFor(vscodeLanguageId: string): string | undefined {
+    return languageForVsCodeId(vscodeLanguageId);
+  }
+
+  get cacheDir(): string {
+    return defaultCacheDir();
+  }
+
+  tokenizer(): Promise<LoadedTokenizer> {
+    this.tokenizerLoad ??= (async () => {
+      const explicit = this.tokenizerPath() || undefined;
+      const located = locateTokenizer({ explicit, cacheDir: this.cacheDir });
+      const tokenizer = await loadTokenizer(located.dir);
+      return { tokenizer, located };
+    })();
+    this.tokenizerLoad.catch(() => { this.tokenizerLoad = undefined; });
+    return this.tokenizerLoad;
+  }
+
+  /** The tokenizer when it has loaded already (never starts a load). */
+  private loadedTokenizer: LoadedTokenizer | undefined;
+
+  async extractor(): Promise<SpanExtractor> {
+    this.extractorLoad ??= SpanExtractor.create({
+      grammarDirs: [join(this.extensionPath, 'dist', 'grammars')],
+      runtimeWasm: join(this.extensionPath, 'dist', 'tree-sitter.wasm'),
+    });
+    this.extractorLoad.catch(() => { this.extractorLoad = undefined; });
+    return this.extractorLoad;
+  }
+
+  /** Loads the tokenizer and the grammar for `language` (no-op once loaded). */
+  async ready(language: string): Promise<{ tokenizer: Tokenizer; extractor: SpanExtractor }> {
+    const [tok, extractor] = await Promise.all([this.tokenizer(), this.extractor()]);
+    this.loadedTokenizer = tok;
+    await extractor.ensureLanguage(language);
+    return { tokenizer: tok.tokenizer, extractor };
+  }
+
+  get tokenizerInfo(): LoadedTokenizer | undefined {
+    return this.loadedTokenizer;
+  }
+
+  /** Drops the tokenizer so the next use reloads it (the setting changed). */
+  resetTokenizer(): void {
+    this.tokenizerLoad = undefined;
+    this.loadedTokenizer = undefined;
+  }
+
+  dispose(): void {
+    void this.extractorLoad?.then((e) => e.dispose(), () => undefined);
+    this.extractorLoad = undefined;
+  }
+}
+
+/**
+ * Parses (incrementally from `oldTree` when given, which the caller has `edit()`ed) and builds the
+ * merge plan. Returns the new tree; the caller owns it.
+ */
+export function analyzeText(
+  tokenizer: Tokenizer, extractor: SpanExtractor, text: string, language: string, oldTree?: Tree,
+): { tree: Tree; analysis: TextAnalysis } {
+  const { tree, result } = extractor.parse(text, language, oldTree);
+  const encoding = tokenizer.encode(text);
+  const plan = buildMergePlan(text, encoding, result.identifiers);
+  const windows = windowSavings(plan, WINDOW_CAPACITY);
+  return { tree, analysis: { language, encoding, spans: result, identifiers: result.identifiers, plan, windows } };
+}
+
+/** A part of a document prepared for the encoder: its own tokens (the part is encoded as a
+ *  standalone input, as a model would see it) and the identifier spans inside it. */
+export interface RangePlan {
+  readonly text: string;
+  readonly encoding: Encoding;
+  /** Identifier spans relative to `text`. */
+  readonly spans: readonly SourceSpan[];
+  readonly plan: MergePlan;
+}
+
+export function planForRange(tokenizer: Tokenizer, fullText: string, analysis: TextAnalysis, start: number, end: number): RangePlan {
+  if (start <= 0 && end >= fullText.length) {
+    return { text: fullText, encoding: analysis.encoding, spans: analysis.identifiers, plan: analysis.plan };
+  }
+  const text = fullText.slice(start, end);
+  const spans = analysis.identifiers
+    .filter((s) => s.start >= start && s.end <= end)
+    .map((s) => ({ ...s, start: s.start - start, end: s.end - start }));
+  const encoding = tokenizer.encode(text);
+  return { text, encoding, spans, plan: buildMergePlan(text, encoding, spans) };
+}

@@ -1,0 +1,71 @@
+// Status-bar item for the active file: its subtokens → merged count. Clicking runs the analysis.
+import * as vscode from 'vscode';
+import type { Ctx } from './ctx';
+import { formatInt, formatReduction } from './format';
+import { fileSummary } from './hoverText';
+import { COMMANDS } from './manifest';
+import { WINDOW_CAPACITY, WINDOW_SIZE } from './services';
+
+const DEBOUNCE_MS = 400;
+
+export class StatusItem implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('subtokenLens.status', vscode.StatusBarAlignment.Right, 100);
+  private readonly disposables: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private generation = 0;
+
+  constructor(private readonly ctx: Ctx) {
+    this.item.name = 'Subtoken Lens';
+    this.item.command = COMMANDS.analyzeFile.id;
+    this.disposables.push(
+      vscode.window.onDidChangeActiveTextEditor(() => this.schedule(0)),
+      ctx.documents.onDidInvalidate((doc) => {
+        if (doc === vscode.window.activeTextEditor?.document) this.schedule(DEBOUNCE_MS);
+      }),
+      ctx.config.onDidChange(() => this.schedule(0)),
+    );
+    this.schedule(0);
+  }
+
+  private schedule(delay: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.update(), delay);
+  }
+
+  private async update(): Promise<void> {
+    const gen = ++this.generation;
+    const doc = vscode.window.activeTextEditor?.document;
+    if (!doc || !this.ctx.documents.languageOf(doc)) {
+      this.item.hide();
+      return;
+    }
+    if (!this.ctx.documents.peek(doc)) {
+      this.item.text = '$(loading~spin) subtokens';
+      this.item.tooltip = 'Subtoken Lens: counting subtokens…';
+      this.item.show();
+    }
+    try {
+      const a = await this.ctx.documents.get(doc);
+      if (gen !== this.generation) return;
+      const { tokenCount, mergedCount } = a.plan;
+      this.item.text = `$(symbol-key) ${formatInt(tokenCount)} → ${formatInt(mergedCount)} subtokens (${formatReduction(tokenCount, mergedCount)})`;
+      this.item.tooltip = new vscode.MarkdownString(
+        `**Subtoken Lens**\n\n${fileSummary({ plan: a.plan, windowCapacity: WINDOW_CAPACITY, windowSize: WINDOW_SIZE })}\n\n`
+        + `${a.plan.groups.length} identifier occurrences split into 2+ subtokens. Click to analyse token merging.`);
+      this.item.backgroundColor = undefined;
+      this.item.show();
+    } catch (err) {
+      if (gen !== this.generation) return;
+      this.item.text = '$(warning) subtokens';
+      this.item.tooltip = `Subtoken Lens: ${err instanceof Error ? err.message : String(err)}`;
+      this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+      this.item.show();
+    }
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    for (const d of this.disposables) d.dispose();
+    this.item.dispose();
+  }
+}

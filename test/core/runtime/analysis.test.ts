@@ -1,0 +1,86 @@
+// File analysis on the generated tiny model: windows, lengths, FLOPs, output comparisons.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { RANDOM_WEIGHTS_NOTE, analyzeFile, compareOutputs } from '../../../src/core/runtime/analysis';
+import { type T5EncoderRuntime, loadEncoder } from '../../../src/core/runtime/encoder';
+import { averageReducer } from '../../../src/core/runtime/merge';
+import { planFile } from '../../../src/core/runtime/plan-input';
+import { splitIntoWindows } from '../../../src/core/runtime/windows';
+import type { Tokenizer } from '../../../src/core/types';
+import { tinyModelDir } from './helpers';
+
+describe('windows', () => {
+  it('splits into 510 content tokens + <s></s> and cuts groups at the boundary', () => {
+    const ids = Array.from({ length: 1200 }, (_, i) => 3 + (i % 100));
+    const w = splitIntoWindows({ ids, groups: [[10, 11], [508, 509, 510, 511], [1000, 1001, 1002]], groupLabels: ['a', 'b', 'c'] }, 1, 2);
+    assert.deepEqual(w.map((x) => x.ids.length), [512, 512, 182]);
+    assert.equal(w[0]!.ids[0], 1);
+    assert.equal(w[0]!.ids[511], 2);
+    assert.deepEqual(w[0]!.groups, [[11, 12], [509, 510]]);
+    assert.deepEqual(w[1]!.groups, [[1, 2], [491, 492, 493]]);
+    assert.deepEqual(w[1]!.fileGroup, [1, 2]);
+    assert.equal(w[0]!.cutGroups, 1);
+    assert.deepEqual(splitIntoWindows({ ids: [], groups: [] }, 1, 2), []);
+  });
+});
+
+describe('analyzeFile on the embedded tiny model', () => {
+  let rt: T5EncoderRuntime;
+  before(async () => { rt = await loadEncoder(tinyModelDir(), { device: 'cpu', probe: false }); });
+  after(async () => { await rt.release(); });
+
+  it('reports lengths, agreeing FLOPs, latency and output changes per window', async () => {
+    const ids = Array.from({ length: 600 }, (_, i) => (i * 31 + 7) % 32000 + 3);
+    const groups = [[4, 5, 6], [20, 21], [515, 516, 517, 518]];
+    const r = await analyzeFile(rt, { ids, groups, groupLabels: ['fooBar', 'xy', 'longName'] }, { strategies: [{ name: 'average', reducer: averageReducer }], runs: 2, warmup: 1 });
+    assert.equal(r.randomWeights, true);
+    assert.equal(r.note, RANDOM_WEIGHTS_NOTE);
+    assert.equal(r.windows.length, 2);
+    const [w0, w1] = r.windows;
+    assert.equal(w0!.lengthBefore, 512);
+    assert.equal(w0!.lengthAfter, 512 - 3);
+    assert.equal(w1!.lengthBefore, 90 + 2);
+    assert.equal(w1!.lengthAfter, 92 - 3);
+    for (const w of r.windows) {
+      assert.ok(w.flops.agree);
+      assert.ok(w.flops.predictedSpeedup > 1);
+      const s = w.strategies[0]!;
+      assert.ok(s.latency.medianMs > 0 && s.realisedSpeedup > 0);
+      assert.ok(s.pooledCosine > 0.5 && s.pooledCosine <= 1 + 1e-9);
+      assert.ok(s.maxAbsDiff > 0, 'merging changes outputs');
+      assert.equal(s.tokenCosines.length, w.lengthAfter - s.groups.length);
+    }
+    const g = w0!.strategies[0]!.groups;
+    assert.deepEqual(g.map((x) => x.label), ['fooBar', 'xy']);
+    assert.deepEqual(g.map((x) => x.positions), [[5, 6, 7], [21, 22]]);
+    assert.deepEqual(g.map((x) => x.mergedPosition), [5, 19]);
+    assert.equal(w1!.strategies[0]!.groups[0]!.fileGroup, 2);
+    assert.equal(r.totals.analyticFlopsBefore, r.totals.graphFlopsBefore);
+    assert.ok(JSON.parse(JSON.stringify(r)).windows.length === 2, 'JSON-able');
+  });
+
+  it('compareOutputs gives cosine 1 and zero differences for identical runs without groups', () => {
+    const out = Float32Array.from({ length: 3 * 4 }, (_, i) => Math.sin(i + 1));
+    const c = compareOutputs(out, out, 4, [], Int32Array.from([0, 1, 2]), new Int32Array(0));
+    assert.equal(c.maxAbsDiff, 0);
+    assert.equal(c.relativeL2, 0);
+    assert.ok(Math.abs(c.pooledCosine - 1) < 1e-12 && Math.abs(c.minTokenCosine - 1) < 1e-12);
+  });
+});
+
+describe('planFile stopgap', () => {
+  it('groups word-like token runs', () => {
+    const vocab = ['get', 'User', 'Name', 'Ġ=', 'Ġx', '(', ')'];
+    const text = 'getUserName = x()';
+    const starts = [0, 3, 7, 11, 13, 15, 16];
+    const ends = [3, 7, 11, 13, 15, 16, 17];
+    const tok = {
+      name: 'fake', vocabSize: vocab.length, specialIds: {},
+      encode: () => ({ ids: Int32Array.from(vocab.map((_, i) => i)), starts: Int32Array.from(starts), ends: Int32Array.from(ends), length: vocab.length }),
+      count: () => vocab.length, idToToken: (i: number) => vocab[i], tokenToId: (t: string) => vocab.indexOf(t),
+    } satisfies Tokenizer;
+    const p = planFile(text, 'a.ts', tok);
+    assert.deepEqual(p.groups, [[0, 1, 2]]);
+    assert.deepEqual(p.groupLabels, ['getUserName']);
+  });
+});

@@ -1,0 +1,267 @@
+// Runs the packaged extension in a real VS Code (code-server 4.100.3 = VS Code 1.100.3, with a
+// real Node extension host) and drives it through Debian's Chromium with playwright-core, as a
+// person would. See notes/real-vscode.md for why this setup and not @vscode/test-electron
+// (which downloads VS Code at run time). Every process started here is stopped by PID.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+
+export const REPO = resolve(__dirname, '..', '..');
+export const SHARED = resolve(REPO, '..', 'shared');
+export const TOKENIZER_DIR = join(SHARED, 'tokenizers', 'codet5');
+export const ARTIFACTS = join(REPO, 'test-artifacts');
+export const CODE_SERVER = join(REPO, '.cache', 'code-server', 'node_modules', '.bin', 'code-server');
+export const CHROMIUM = '/usr/bin/chromium';
+
+const log = (msg: string) => process.stderr.write(`[e2e] ${msg}\n`);
+
+/** Installs code-server and Chromium when missing (scripts/e2e-setup.sh is idempotent). */
+export function ensureTools(): void {
+  if (existsSync(CODE_SERVER) && existsSync(CHROMIUM)) return;
+  log('installing code-server / chromium (scripts/e2e-setup.sh)');
+  const r = spawnSync('bash', [join(REPO, 'scripts', 'e2e-setup.sh')], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('scripts/e2e-setup.sh failed');
+}
+
+/** Builds and packages the extension, unless E2E_VSIX names an existing package. */
+export function buildVsix(): string {
+  const given = process.env.E2E_VSIX;
+  if (given) {
+    if (!existsSync(given)) throw new Error(`E2E_VSIX=${given} does not exist`);
+    return resolve(given);
+  }
+  const run = (args: string[]) => {
+    const r = spawnSync(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+  };
+  run(['--import', 'tsx', 'scripts/build.mjs']);
+  const out = join(REPO, '.cache', 'e2e', 'subtoken-lens-e2e.vsix');
+  mkdirSync(join(REPO, '.cache', 'e2e'), { recursive: true });
+  run(['scripts/package-vsix.mjs', '--target', 'linux-x64', '--out', out]);
+  log(`packaged ${out} (${(statSync(out).size / 1e6).toFixed(1)} MB)`);
+  return out;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.on('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? ok(addr.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+export interface CodeServer {
+  readonly url: string;
+  readonly root: string;
+  readonly userDataDir: string;
+  readonly logs: () => string;
+  stop(): Promise<void>;
+}
+
+/** Private folders for one code-server: user data, extensions, XDG dirs. */
+export function makeSandbox(): { root: string; userDataDir: string; extensionsDir: string; env: NodeJS.ProcessEnv } {
+  const root = mkdtempSync(join(tmpdir(), 'subtoken-e2e-'));
+  const userDataDir = join(root, 'user-data');
+  const extensionsDir = join(root, 'extensions');
+  for (const d of [userDataDir, extensionsDir, join(root, 'config'), join(root, 'data'), join(root, 'cache'), join(userDataDir, 'User')]) {
+    mkdirSync(d, { recursive: true });
+  }
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    XDG_CONFIG_HOME: join(root, 'config'),
+    XDG_DATA_HOME: join(root, 'data'),
+    XDG_CACHE_HOME: join(root, 'cache'),
+    HOME: root,
+  };
+  delete env.VSCODE_IPC_HOOK_CLI;
+  return { root, userDataDir, extensionsDir, env };
+}
+
+export function writeUserSettings(userDataDir: string, settings: Record<string, unknown>): void {
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({
+    // Without this the trust dialog blocks the page and the extension runs restricted.
+    'security.workspace.trust.enabled': false,
+    'workbench.startupEditor': 'none',
+    'telemetry.telemetryLevel': 'off',
+    'workbench.tips.enabled': false,
+    'workbench.enableExperiments': false,
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'update.mode': 'none',
+    'editor.hover.delay': 150,
+    'editor.minimap.enabled': false,
+    'chat.commandCenter.enabled': false,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    ...settings,
+  }, null, 2));
+}
+
+export function installVsix(vsix: string, sandbox: ReturnType<typeof makeSandbox>): void {
+  const r = spawnSync(CODE_SERVER, ['--extensions-dir', sandbox.extensionsDir, '--user-data-dir', sandbox.userDataDir,
+    '--install-extension', vsix], { env: sandbox.env, encoding: 'utf8' });
+  if (r.status !== 0 || !/successfully installed/i.test(r.stdout + r.stderr)) {
+    throw new Error(`install-extension failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  }
+  const installed = readdirSync(sandbox.extensionsDir).filter((d) => !d.startsWith('.') && d !== 'extensions.json');
+  log(`installed ${installed.join(', ')}`);
+}
+
+export async function startCodeServer(sandbox: ReturnType<typeof makeSandbox>, workspace: string): Promise<CodeServer> {
+  const port = await freePort();
+  let out = '';
+  const child: ChildProcess = spawn(CODE_SERVER, [
+    '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
+    '--user-data-dir', sandbox.userDataDir, '--extensions-dir', sandbox.extensionsDir,
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    workspace,
+  ], { env: sandbox.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  child.stdout!.on('data', (d) => { out += d; });
+  child.stderr!.on('data', (d) => { out += d; });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`code-server exited (${child.exitCode}):\n${out}`);
+    try {
+      const r = await fetch(`${url}/healthz`);
+      if (r.ok) break;
+    } catch { /* not up yet */ }
+    if (Date.now() > deadline) {
+      await killTree(child);
+      throw new Error(`code-server did not answer /healthz within 60 s:\n${out}`);
+    }
+    await sleep(250);
+  }
+  return {
+    url, root: sandbox.root, userDataDir: sandbox.userDataDir,
+    logs: () => out,
+    stop: () => killTree(child),
+  };
+}
+
+/** Stops a process we started and its children (code-server forks the extension host etc.):
+ *  it was spawned detached, so it leads its own process group, which we signal by its PID. */
+async function killTree(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+  try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
+  const timer = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 5_000);
+  await Promise.race([exited, sleep(8_000)]);
+  clearTimeout(timer);
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((ok) => setTimeout(ok, ms));
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const p = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: p });
+  log(`screenshot ${p}`);
+  return p;
+}
+
+export function removeSandbox(root: string): void {
+  rmSync(root, { recursive: true, force: true });
+}
+
+// ---- Driving the workbench as a person would ----
+
+/** Opens a file through Quick Open (Ctrl+P), as a person who knows its name would. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+  await sleep(200);
+  await page.keyboard.press('Enter');
+  await page.locator(`.tab[aria-label^="${name}"]`).first().waitFor({ timeout: 15_000 });
+  await page.locator('.monaco-editor .view-lines').first().waitFor();
+  await sleep(300);
+}
+
+/** Runs a command from the palette (F1, type the title, Enter). */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  await row.waitFor({ timeout: 10_000 });
+  await sleep(150);
+  await page.keyboard.press('Enter');
+}
+
+/** Moves the mouse over the first occurrence of `word` in the visible editor and waits for a hover. */
+export async function hoverWord(page: Page, word: string, timeout = 20_000): Promise<string> {
+  const editor = page.locator('.editor-instance .monaco-editor').first();
+  const token = editor.locator('.view-line span span', { hasText: word }).first();
+  await token.waitFor();
+  const box = await token.boundingBox();
+  if (!box) throw new Error(`"${word}" is not visible in the editor`);
+  // Text of the span may include neighbours; aim at the word itself by measuring its offset.
+  const offset = await token.evaluate((el, w) => {
+    const text = el.textContent ?? '';
+    const i = text.indexOf(w);
+    const range = document.createRange();
+    const node = el.firstChild!;
+    range.setStart(node, Math.max(0, i));
+    range.setEnd(node, Math.max(0, i) + w.length);
+    const r = range.getBoundingClientRect();
+    return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+  }, word);
+  const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: /subtoken/i }).first();
+  const deadline = Date.now() + timeout;
+  // The first hover may come before the extension has loaded its tokenizer: move away and back.
+  while (Date.now() < deadline) {
+    await page.mouse.move(offset.x, offset.y - 40);
+    await sleep(100);
+    await page.mouse.move(offset.x, offset.y);
+    try {
+      await hover.waitFor({ state: 'visible', timeout: 4_000 });
+      return (await hover.innerText()).trim();
+    } catch { /* retry */ }
+  }
+  throw new Error(`no Subtoken Lens hover over "${word}" within ${timeout} ms`);
+}
+
+export async function statusBarItem(page: Page, pattern: RegExp, timeout = 30_000): Promise<string> {
+  const item = page.locator('.statusbar-item', { hasText: pattern }).first();
+  await item.waitFor({ timeout });
+  return (await item.innerText()).trim();
+}
+
+export async function waitForNotification(page: Page, pattern: RegExp, timeout = 30_000): Promise<string> {
+  const toast = page.locator('.notification-toast', { hasText: pattern }).first();
+  await toast.waitFor({ timeout });
+  return (await toast.innerText()).trim();
+}
+
+/** The innermost frame of a webview whose document contains `selector` (webviews nest two iframes). */
+export async function webviewFrame(page: Page, selector: string, timeout = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    for (const f of page.frames()) {
+      try {
+        if (await f.locator(selector).count() > 0) return f;
+      } catch { /* frame detached while we looked */ }
+    }
+    await sleep(300);
+  }
+  throw new Error(`no webview frame with ${selector} within ${timeout} ms`);
+}
