@@ -1,6 +1,6 @@
 // Runtime benchmark: latency unmerged vs average-merged on the embedded models (CPU), at 128/256/512
-// tokens of real source (the start of TypeScript's lib/typescript.js), with groups from the plan
-// stopgap. Prints a markdown table: realised speed-up next to the FLOP-predicted one, model load
+// tokens of real source (the start of TypeScript's lib/typescript.js), with groups from the core
+// merge plan. Prints a markdown table: realised speed-up next to the FLOP-predicted one, model load
 // time, peak RSS. Run: npx tsx bench/runtime.ts [--runs N]
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { loadEncoder } from '../src/core/runtime/encoder';
 import { averageReducer } from '../src/core/runtime/merge';
 import { planFile } from '../src/core/runtime/plan-input';
 import { loadTokenizerFor } from '../src/core/runtime/resolve-model';
+import { SpanExtractor } from '../src/core/spans';
 
 async function main(): Promise<void> {
   const runsArg = process.argv.indexOf('--runs');
@@ -20,9 +21,11 @@ async function main(): Promise<void> {
   const srcPath = require.resolve('typescript/lib/typescript.js');
   const text = readFileSync(srcPath, 'utf8').slice(0, 20000);
   const tokenizer = await loadTokenizerFor();
-  const plan = planFile(text, srcPath, tokenizer);
+  const extractor = await SpanExtractor.create();
+  const plan = await planFile(text, srcPath, tokenizer, extractor);
+  extractor.dispose();
   const rows: string[] = [];
-  rows.push(`source: ${srcPath} (first 20,000 chars), ${runs} timed runs after 2 warm-up, CPU, groups: plan stopgap`);
+  rows.push(`source: ${srcPath} (first 20,000 chars), ${runs} timed runs after 2 warm-up, CPU, groups: tree-sitter identifier merge plan`);
   rows.push('');
   rows.push('| model | tokens (with <s></s>) | merged | unmerged median / p90 ms | merged median / p90 ms | realised speed-up | FLOP-predicted speed-up | realised / predicted | load ms |');
   rows.push('|---|---|---|---|---|---|---|---|---|');

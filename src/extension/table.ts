@@ -1,26 +1,34 @@
 // Which handler serves each command. Features are created here (each owns its disposables) and
-// the table maps command names onto them; commands.ts registers the table.
-import type * as vscode from 'vscode';
-import { notReady, type CommandFactory } from './commands';
+// the table maps command names onto them; commands.ts registers the table with one error wrapper.
+import * as vscode from 'vscode';
+import { Analyzer, Results } from './analysis';
+import type { CommandFactory } from './commands';
+import { compareStrategies } from './compare';
 import type { Ctx } from './ctx';
 import type { CommandName } from './manifest';
+import { clearCache, download, selectModel, train } from './modelCommands';
+import { ReportPanel } from './report/panel';
 
 export function commandTable(ctx: Ctx): { commands: Record<CommandName, CommandFactory>; disposables: vscode.Disposable[] } {
-  const disposables: vscode.Disposable[] = [];
-  const pending = (what: string) => notReady(`${what} is not available in this build yet.`);
+  const results = new Results(ctx);
+  const analyzer = new Analyzer(ctx, results);
   const commands: Record<CommandName, CommandFactory> = {
-    analyzeFile: pending('Analysis'),
-    analyzeSelection: pending('Analysis'),
-    compareStrategies: pending('Comparing strategies'),
-    clearResults: pending('Clearing results'),
-    openReport: pending('The workspace report'),
-    downloadModel: pending('Downloading models'),
-    selectModel: pending('Selecting a model'),
-    trainMerger: pending('Training the learned merger'),
-    showLog: (c) => () => c.log.show(true),
-    clearModelCache: pending('Clearing the model cache'),
-    revealResult: pending('Revealing results'),
+    analyzeFile: () => () => analyzer.run('file'),
+    analyzeSelection: () => () => analyzer.run('selection'),
+    compareStrategies: () => () => compareStrategies(ctx, analyzer),
+    clearResults: () => () => results.clear(),
+    openReport: () => () => { ReportPanel.show(ctx); },
+    downloadModel: () => () => download(ctx),
+    selectModel: () => () => selectModel(ctx, analyzer),
+    trainMerger: () => () => train(ctx),
+    showLog: () => () => ctx.log.show(true),
+    clearModelCache: () => () => clearCache(ctx, analyzer),
+    revealResult: () => async (uri: unknown, range: unknown) => {
+      if (!(uri instanceof vscode.Uri) || !(range instanceof vscode.Range)) return;
+      const editor = await vscode.window.showTextDocument(uri, { selection: range, preserveFocus: false });
+      editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    },
   };
-  void ctx;
+  const disposables: vscode.Disposable[] = [results, analyzer, { dispose: () => ReportPanel.disposeCurrent() }];
   return { commands, disposables };
 }

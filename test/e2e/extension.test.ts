@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
-  buildVsix, ensureTools, hoverWord, installVsix, launchBrowser, makeSandbox, openFile, removeSandbox,
-  screenshot, sleep, startCodeServer, statusBarItem, TOKENIZER_DIR, writeUserSettings, type CodeServer,
+  buildVsix, ensureTools, hoverWord, installVsix, launchBrowser, makeSandbox, openFile, removeSandbox, runCommand,
+  screenshot, sleep, startCodeServer, statusBarItem, TOKENIZER_DIR, waitForNotification, webviewFrame, writeUserSettings,
+  type CodeServer,
 } from './harness';
 import { writeSampleWorkspace } from './workspace';
 import { loadTokenizer } from '../../src/core/tokenizer';
@@ -68,6 +69,75 @@ describe('Subtoken Lens in a real VS Code', { timeout: 300_000 }, () => {
     assert.ok(afterMerge < before, `merging should shorten the file: ${item}`);
   });
 
+  it('analyses the file from the palette: CodeLens numbers, coloured identifiers, results view', async () => {
+    await runCommand(page, 'Subtoken Lens: Analyze Token Merging in File');
+    const lens = page.locator('.contentWidgets .codelens-decoration, .codelens-decoration').filter({ hasText: /positions/ }).first();
+    await lens.waitFor({ timeout: 90_000 });
+    const lensText = (await page.locator('.codelens-decoration').allInnerTexts()).join(' | ');
+    assert.match(lensText, /File: [\d,]+ → [\d,]+ positions \(−[\d.]+%\)/, lensText);
+    assert.match(lensText, /FLOPs .* analytic, −[\d.]+% counted/, lensText);
+    assert.match(lensText, /Latency [\d.]+ ms → [\d.]+ ms/, lensText);
+    assert.match(lensText, /Pooled cosine 0?\.\d{4}|Pooled cosine 1\.0000/, lensText);
+    // The default model is the embedded one: its numbers must say so.
+    assert.match(lensText, /random weights/, lensText);
+    const coloured = await page.locator('.editor-instance .view-overlays .cdr[class*="ced-"]').count();
+    assert.ok(coloured > 0, 'merged identifiers should be decorated');
+    await page.locator('.pane-header', { hasText: 'Token Merging' }).first().click().catch(() => undefined);
+    const row = page.locator('.monaco-list-row', { hasText: /1−cos/ }).first();
+    await row.waitFor({ timeout: 15_000 });
+    await screenshot(page, 'inline-analysis');
+  });
+
+  it('marks the results stale after an edit', async () => {
+    await page.locator('.editor-instance .view-line').last().click();
+    await page.keyboard.press('End');
+    await page.keyboard.type('\nnew_helper_value = 1\n');
+    await page.locator('.codelens-decoration', { hasText: /stale/ }).first().waitFor({ timeout: 15_000 });
+    assert.equal(await page.locator('.editor-instance .view-overlays .cdr[class*="ced-"]').count(), 0, 'stale colours must go');
+  });
+
+  it('opens the workspace report webview and exports it', async () => {
+    await runCommand(page, 'Subtoken Lens: Open Workspace Report');
+    const frame = await webviewFrame(page, '#totals .card', 90_000);
+    const totals = await frame.locator('#totals').innerText();
+    assert.match(totals, /Files/);
+    const languages = await frame.locator('#language-table').innerText();
+    for (const lang of ['python', 'typescript', 'go', 'java']) assert.match(languages, new RegExp(lang), languages);
+    assert.ok(await frame.locator('#histogram').isVisible(), 'histogram chart should render');
+    await screenshot(page, 'workspace-report');
+    await frame.locator('button[data-export="json"]').click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    const target = join(workspace, 'exported-report.json');
+    await input.fill(target);
+    await sleep(300);
+    await page.keyboard.press('Enter');
+    await waitForNotification(page, /report exported/, 20_000);
+    const exported = JSON.parse(readFileSync(target, 'utf8'));
+    assert.equal(exported.schema, 'subtoken-lens/report');
+    assert.equal(exported.totals.files, 4);
+  });
+
+  it('follows a settings change (hover detail compact hides token ids)', async () => {
+    const settingsFile = join(sandboxRoot, 'user-data', 'User', 'settings.json');
+    await openFile(page, 'shoppingCart.ts');
+    const full = await hoverWord(page, 'runningTotalInCents');
+    assert.match(full, /Token ids:/);
+    await page.mouse.move(5, 5);
+    await runCommand(page, 'Preferences: Open Settings (UI)');
+    const search = page.locator('.settings-editor .suggest-input-container textarea, .settings-editor .search-container input').first();
+    await search.waitFor({ timeout: 15_000 });
+    await search.fill('subtokenLens.hover.detail');
+    const select = page.locator('.settings-editor .setting-item-enumeration select').first();
+    await select.waitFor({ timeout: 15_000 });
+    await select.selectOption('compact');
+    await waitUntil(() => /"subtokenLens\.hover\.detail": "compact"/.test(readFileSync(settingsFile, 'utf8')), 10_000);
+    await openFile(page, 'shoppingCart.ts');
+    const compact = await hoverWord(page, 'runningTotalInCents');
+    assert.doesNotMatch(compact, /Token ids:/, compact);
+    assert.match(compact, /subtokens/);
+  });
+
   it('writes its activation to the log', () => {
     const logs = findFiles(join(sandboxRoot, 'user-data', 'logs'), /Subtoken Lens\.log$/);
     assert.ok(logs.length > 0, 'no Subtoken Lens log file');
@@ -85,6 +155,14 @@ function expectedPieces(name: string): string[] {
   const out: string[] = [];
   for (let t = 0; t < enc.length; t++) out.push(` ${name}`.slice(enc.starts[t]!, enc.ends[t]!).replace(/^ /, ''));
   return out;
+}
+
+async function waitUntil(cond: () => boolean, timeout: number): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(200);
+  }
 }
 
 function findFiles(dir: string, pattern: RegExp): string[] {

@@ -4,10 +4,13 @@ import { readFileSync, existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { type AnalysisResult, analyzeFile } from '../../core/runtime/analysis';
 import { checkTokenizerMatchesModel, loadEncoder } from '../../core/runtime/encoder';
-import { averageReducer, loadLearnedReducer } from '../../core/runtime/merge';
+import { averageReducer } from '../../core/runtime/merge';
+import { loadOrTrainLearnedReducer } from '../../core/runtime/learned';
+import { locateTokenizer } from '../../core/tokenizer';
 import { planFile } from '../../core/runtime/plan-input';
 import { DEVICES } from '../../core/runtime/providers';
 import { loadTokenizerFor, modelDirFromSpec } from '../../core/runtime/resolve-model';
+import { SpanExtractor } from '../../core/spans';
 
 /** Runs a command body; a thrown error becomes one `error:` line and exit code 1, not a stack. */
 export async function reportErrors(body: () => Promise<void>): Promise<void> {
@@ -57,6 +60,13 @@ export function formatAnalysis(r: AnalysisResult, planner: string): string {
       lines.push(`| ${w.index} | ${w.lengthBefore}→${w.lengthAfter} | ${fmtFlops(w.flops.analyticBefore.total)}→${fmtFlops(w.flops.analyticAfter.total)} (${w.flops.agree ? 'agree' : `DIFFER: graph ${fmtFlops(w.flops.graphBefore.total)}→${fmtFlops(w.flops.graphAfter.total)}`}) | ${fmt(w.flops.predictedSpeedup, 3)}× | ${s.strategy} | ${fmt(w.unmergedLatency.medianMs, 2)}/${fmt(w.unmergedLatency.p90Ms, 2)} → ${fmt(s.latency.medianMs, 2)}/${fmt(s.latency.p90Ms, 2)} | ${fmt(s.realisedSpeedup, 3)}× | ${fmt(s.pooledCosine)} | ${fmt(s.minTokenCosine)} | ${fmt(gm)} | ${fmt(s.maxAbsDiff)} | ${fmt(s.relativeL2)} |`);
     }
   }
+  for (const name of ['average', 'learned'] as const) {
+    const groups = r.windows.flatMap((w) => w.strategies.filter((s) => s.strategy === name).flatMap((s) => s.groups));
+    if (!groups.length) continue;
+    const worst = [...groups].sort((a, b) => a.cosine - b.cosine).slice(0, 10);
+    lines.push('', `identifiers whose representation changes most (${name}; cosine of merged output vs mean of its subtokens' unmerged outputs):`);
+    for (const g of worst) lines.push(`  ${fmt(g.cosine)}  ${g.label ?? `group ${g.fileGroup}`}  (${g.positions.length} subtokens)`);
+  }
   const t = r.totals;
   lines.push('');
   lines.push(`total: ${t.lengthBefore}→${t.lengthAfter} positions; ${fmtFlops(t.analyticFlopsBefore)}→${fmtFlops(t.analyticFlopsAfter)} (graph count ${fmtFlops(t.graphFlopsBefore)}→${fmtFlops(t.graphFlopsAfter)}); predicted ${fmt(t.predictedSpeedup, 3)}×, realised ${Object.entries(t.realisedSpeedup).map(([k, v]) => `${k} ${fmt(v!, 3)}×`).join(', ')}`);
@@ -85,7 +95,8 @@ export function register(program: Command): void {
       };
       if (text.length === 0) return say({ noop: true, reason: 'empty file' }, `${file}: empty file, nothing to analyze`);
       const tokenizer = await loadTokenizerFor(flags.tokenizer);
-      const plan = planFile(text, file, tokenizer);
+      const extractor = await SpanExtractor.create();
+      const plan = await planFile(text, file, tokenizer, extractor).finally(() => extractor.dispose());
       if (plan.groups.length === 0) {
         return say({ noop: true, reason: 'no identifiers split into 2+ subtokens', contentTokens: plan.ids.length },
           `${file}: ${plan.ids.length} tokens, no identifier split into 2+ subtokens: merging changes nothing`);
@@ -95,9 +106,16 @@ export function register(program: Command): void {
       try {
         checkTokenizerMatchesModel(tokenizer.vocabSize, tokenizer.name, runtime.info);
         const wanted = flags.strategy === 'both' ? (['average', 'learned'] as const) : [flags.strategy];
-        const strategies = wanted.map((name) => ({
-          name, reducer: name === 'average' ? averageReducer : loadLearnedReducer(dir, runtime.info.dModel),
-        }));
+        const strategies = [];
+        for (const name of wanted) {
+          if (name === 'average') { strategies.push({ name, reducer: averageReducer }); continue; }
+          const learned = await loadOrTrainLearnedReducer(dir, runtime.info.dModel, {
+            trainIfMissing: runtime.info.randomWeights,
+            tokenizerDir: locateTokenizer(flags.tokenizer ? { explicit: flags.tokenizer } : {}).dir,
+            onProgress: (p) => process.stderr.write(`training the embedded model's learned merger (one-time): epoch ${p.epoch}/${p.epochs}\n`),
+          });
+          strategies.push({ name, reducer: learned.reducer });
+        }
         const result = await analyzeFile(runtime, plan, { strategies, runs: flags.runs, requestedProvider: flags.provider });
         say({ ...result, planner: plan.planner }, formatAnalysis(result, plan.planner));
       } finally {

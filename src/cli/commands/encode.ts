@@ -10,6 +10,7 @@ import { planFile } from '../../core/runtime/plan-input';
 import { DEVICES } from '../../core/runtime/providers';
 import { splitIntoWindows } from '../../core/runtime/windows';
 import { loadTokenizerFor, modelDirFromSpec } from '../../core/runtime/resolve-model';
+import { SpanExtractor } from '../../core/spans';
 import { reportErrors } from './analyze';
 
 interface EncodeFlags {
@@ -77,7 +78,8 @@ export function register(program: Command): void {
           if (text.length === 0) throw new Error(`${file}: empty file, nothing to encode`);
           const tokenizer = await loadTokenizerFor(flags.tokenizer);
           checkTokenizerMatchesModel(tokenizer.vocabSize, tokenizer.name, rt.info);
-          const plan = planFile(text, file!, tokenizer);
+          const extractor = await SpanExtractor.create();
+          const plan = await planFile(text, file!, tokenizer, extractor).finally(() => extractor.dispose());
           const input = { ids: plan.ids, groups: explicitGroups ?? plan.groups };
           for (const w of splitIntoWindows(input, rt.info.config.bos_token_id, rt.info.config.eos_token_id)) {
             windows.push(await encodeOne(rt, w.ids, w.groups, reducer));

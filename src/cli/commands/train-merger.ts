@@ -4,7 +4,10 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { readEmbeddingsFile, saveMergerParams, trainMerger, type ReconstructionMetrics } from '../../core/runtime/merger/index';
+import { saveMergerParams, trainMerger, type ReconstructionMetrics } from '../../core/runtime/merger/index';
+import { modelEmbeddings } from '../../core/runtime/learned';
+import { modelDirFromSpec } from '../../core/runtime/resolve-model';
+import { locateTokenizer } from '../../core/tokenizer';
 
 interface TrainMergerCliOptions {
   model: string;
@@ -26,10 +29,10 @@ function positiveInt(name: string, v: string, min = 1): number {
 const fmt = (m: ReconstructionMetrics) => `MSE ${m.mse.toPrecision(5)}  mean cosine ${m.cosine.toFixed(4)}`;
 
 async function run(o: TrainMergerCliOptions): Promise<void> {
-  const modelDir = resolve(o.model);
+  const modelDir = modelDirFromSpec(o.model);
   const hasBpe = (dir: string) => existsSync(join(dir, 'vocab.json')) && existsSync(join(dir, 'merges.txt'));
-  const tokenizerDir = o.tokenizer ? resolve(o.tokenizer) : hasBpe(modelDir) ? modelDir : undefined;
-  if (!tokenizerDir) throw new Error(`${modelDir} has no vocab.json + merges.txt; pass --tokenizer DIR`);
+  // The BPE files that spell the model's vocabulary: --tokenizer, the model folder, or the located one.
+  const tokenizerDir = o.tokenizer ? resolve(o.tokenizer) : hasBpe(modelDir) ? modelDir : locateTokenizer().dir;
   const epochs = positiveInt('epochs', o.epochs);
   const seed = positiveInt('seed', o.seed, 0);
   const maxPieces = positiveInt('max-pieces', o.maxPieces, 2);
@@ -37,8 +40,7 @@ async function run(o: TrainMergerCliOptions): Promise<void> {
   if (!(lr > 0 && Number.isFinite(lr))) throw new Error(`--lr must be a positive number, got ${JSON.stringify(o.lr)}`);
   if (o.loss !== 'mse' && o.loss !== 'cosine') throw new Error(`--loss must be mse or cosine, got ${JSON.stringify(o.loss)}`);
 
-  // TODO(lead): for ONNX model folders swap in the runtime's loadEmbeddingMatrix(modelDir).
-  const matrix = readEmbeddingsFile(modelDir);
+  const matrix = modelEmbeddings(modelDir);
   const ac = new AbortController();
   const onSigint = () => ac.abort();
   process.once('SIGINT', onSigint);
@@ -72,8 +74,8 @@ export function register(program: Command): void {
   program
     .command('train-merger')
     .description("train the learned subtoken merger from the model's own embedding matrix; writes merger.json into the model folder")
-    .requiredOption('--model <dir>', 'model folder (config.json + embeddings.f32)')
-    .option('--tokenizer <dir>', 'folder with vocab.json + merges.txt (default: the model folder)')
+    .requiredOption('--model <dir|tiny|small>', 'model folder (ONNX encoder, or config.json + embeddings.f32), or an embedded model')
+    .option('--tokenizer <dir>', 'folder with vocab.json + merges.txt (default: the model folder, else the located CodeT5 tokenizer)')
     .option('--epochs <n>', 'training epochs', '10')
     .option('--seed <s>', 'shuffling seed', '1')
     .option('--lr <rate>', 'Adam learning rate', '0.01')

@@ -53,6 +53,11 @@ export type SessionFactory = (model: Uint8Array, provider: string) => Promise<In
 const ortSessionFactory: SessionFactory = async (model, provider) => {
   // Loaded on first use: the native binding is ~45 MB and not needed for FLOP-only work.
   const ort = await import('onnxruntime-node');
+  // A missing GPU provider makes onnxruntime print an error banner from its process-wide logger
+  // (session options cannot silence it). Every failure also surfaces as an exception, which the
+  // caller reports with its reason, so the global log stays at "fatal" unless asked otherwise.
+  if (!process.env.SUBTOKEN_LENS_ORT_LOG_LEVEL) ort.env.logLevel = 'fatal';
+  else ort.env.logLevel = process.env.SUBTOKEN_LENS_ORT_LOG_LEVEL as typeof ort.env.logLevel;
   return ort.InferenceSession.create(model, {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',

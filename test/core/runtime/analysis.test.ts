@@ -6,7 +6,9 @@ import { type T5EncoderRuntime, loadEncoder } from '../../../src/core/runtime/en
 import { averageReducer } from '../../../src/core/runtime/merge';
 import { planFile } from '../../../src/core/runtime/plan-input';
 import { splitIntoWindows } from '../../../src/core/runtime/windows';
-import type { Tokenizer } from '../../../src/core/types';
+import { loadTokenizer } from '../../../src/core/tokenizer';
+import { SpanExtractor } from '../../../src/core/spans';
+import { CODET5_DIR } from '../helpers';
 import { tinyModelDir } from './helpers';
 
 describe('windows', () => {
@@ -68,19 +70,22 @@ describe('analyzeFile on the embedded tiny model', () => {
   });
 });
 
-describe('planFile stopgap', () => {
-  it('groups word-like token runs', () => {
-    const vocab = ['get', 'User', 'Name', 'Ġ=', 'Ġx', '(', ')'];
-    const text = 'getUserName = x()';
-    const starts = [0, 3, 7, 11, 13, 15, 16];
-    const ends = [3, 7, 11, 13, 15, 16, 17];
-    const tok = {
-      name: 'fake', vocabSize: vocab.length, specialIds: {},
-      encode: () => ({ ids: Int32Array.from(vocab.map((_, i) => i)), starts: Int32Array.from(starts), ends: Int32Array.from(ends), length: vocab.length }),
-      count: () => vocab.length, idToToken: (i: number) => vocab[i], tokenToId: (t: string) => vocab.indexOf(t),
-    } satisfies Tokenizer;
-    const p = planFile(text, 'a.ts', tok);
-    assert.deepEqual(p.groups, [[0, 1, 2]]);
-    assert.deepEqual(p.groupLabels, ['getUserName']);
+describe('planFile', () => {
+  it('groups the subtokens of each identifier found by tree-sitter, and nothing else', async () => {
+    const tok = loadTokenizer(CODET5_DIR);
+    const ex = await SpanExtractor.create();
+    const text = '// fetchRemoteConfigValue in a comment stays\nconst parsedHeaderMap = fetchRemoteConfigValue(userId);\n';
+    const p = await planFile(text, 'a.ts', tok, ex);
+    assert.ok(p.groupLabels.includes('fetchRemoteConfigValue') && p.groupLabels.includes('parsedHeaderMap'), p.groupLabels.join(','));
+    assert.equal(p.groupLabels.filter((l) => l === 'fetchRemoteConfigValue').length, 1, 'the comment is not an identifier');
+    for (const [k, g] of p.groups.entries()) {
+      const [s, e] = p.groupRanges[k]!;
+      assert.ok(g.length >= 2);
+      assert.equal(text.slice(s, e), p.groupLabels[k]);
+    }
+    const unknown = await planFile('some text here', 'notes.xyz', tok, ex);
+    assert.deepEqual(unknown.groups, []);
+    assert.match(unknown.planner, /nothing merged/);
+    ex.dispose();
   });
 });

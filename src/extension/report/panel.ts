@@ -1,0 +1,177 @@
+// The workspace report webview: one panel at a time, which owns its listeners. The scan runs in
+// the core (worker threads), the panel shows the ReportJson and exports it on request.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { formatCsv, formatHtml, formatMarkdown, runReport, type ReportJson } from '../../core/report';
+import type { Ctx } from '../ctx';
+import { WEBVIEW_REPORT } from '../manifest';
+import { WINDOW_CAPACITY } from '../services';
+import { reportHtml } from './html';
+import { parseFromWebview, type ExportFormat, type ToWebview } from './messages';
+
+export class ReportPanel implements vscode.Disposable {
+  private static current: ReportPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private report: ReportJson | undefined;
+  private scan: AbortController | undefined;
+
+  /** Shows the panel (creating it once) and starts a scan. */
+  static show(ctx: Ctx): ReportPanel {
+    if (ReportPanel.current) {
+      ReportPanel.current.panel.reveal();
+    } else {
+      const panel = vscode.window.createWebviewPanel(WEBVIEW_REPORT, 'Subtoken Lens Report', vscode.ViewColumn.Active, {
+        enableScripts: true,
+        retainContextWhenHidden: false,
+        localResourceRoots: [vscode.Uri.joinPath(ctx.extCtx.extensionUri, 'media'), vscode.Uri.joinPath(ctx.extCtx.extensionUri, 'dist', 'media')],
+      });
+      ReportPanel.current = new ReportPanel(ctx, panel);
+    }
+    void ReportPanel.current.run();
+    return ReportPanel.current;
+  }
+
+  private constructor(private readonly ctx: Ctx, private readonly panel: vscode.WebviewPanel) {
+    const ext = ctx.extCtx.extensionUri;
+    const uri = (...p: string[]) => panel.webview.asWebviewUri(vscode.Uri.joinPath(ext, ...p)).toString();
+    panel.iconPath = vscode.Uri.joinPath(ext, 'media', 'icon.png');
+    panel.webview.html = reportHtml({
+      cspSource: panel.webview.cspSource,
+      scriptUri: uri('media', 'report.js'),
+      styleUri: uri('media', 'report.css'),
+      chartUri: uri('dist', 'media', 'chart.umd.min.js'),
+    });
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((raw) => void this.onMessage(raw)),
+    );
+  }
+
+  private post(m: ToWebview): void {
+    void this.panel.webview.postMessage(m);
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const m = parseFromWebview(raw);
+    if (!m) {
+      this.ctx.log.warn(`report webview sent an unknown message: ${JSON.stringify(raw)?.slice(0, 200)}`);
+      return;
+    }
+    try {
+      switch (m.type) {
+        case 'ready':
+          if (this.report) this.post({ type: 'report', report: this.report });
+          break;
+        case 'rerun':
+          await this.run();
+          break;
+        case 'openFile': {
+          const root = this.report?.root;
+          if (!root) break;
+          const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(join(root, m.path)));
+          await vscode.window.showTextDocument(doc, vscode.ViewColumn.Beside);
+          break;
+        }
+        case 'export':
+          await this.export(m.format);
+          break;
+      }
+    } catch (err) {
+      this.ctx.showError(`report ${m.type}`, err);
+    }
+  }
+
+  async run(): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) {
+      this.post({ type: 'error', message: 'Open a folder to report on.' });
+      return;
+    }
+    this.scan?.abort();
+    const scan = new AbortController();
+    this.scan = scan;
+    const settings = this.ctx.config.settings;
+    try {
+      const { tokenizer, located } = await this.ctx.engine.tokenizer();
+      const ext = this.ctx.extCtx.extensionPath;
+      const t0 = performance.now();
+      const report = await vscode.window.withProgress({
+        location: vscode.ProgressLocation.Notification, title: 'Subtoken Lens: scanning the workspace', cancellable: true,
+      }, (progress, token) => {
+        token.onCancellationRequested(() => scan.abort());
+        return runReport({
+          root: folder.uri.fsPath,
+          tokenizerDir: located.dir,
+          tokenizerName: tokenizer.name,
+          modelKey: settings.model.startsWith('embedded') ? 'codet5-small' : settings.model,
+          scope: 'identifiers',
+          window: { capacity: WINDOW_CAPACITY, specials: 2 },
+          maxFileSize: settings.reportMaxFileSize,
+          includeVendored: false,
+          includeGenerated: false,
+          includeUnsupported: false,
+          exclude: [...settings.reportExclude],
+          // In-thread: the extension host already has the tokenizer, and workspaces opened in the
+          // editor are usually small enough; large ones are the CLI's job.
+          jobs: 0,
+          topLimit: 100,
+          includeIdentifierTable: false,
+          toolVersion: String(this.ctx.extCtx.extension.packageJSON.version ?? '0'),
+          grammarDirs: [join(ext, 'dist', 'grammars')],
+          runtimeWasm: join(ext, 'dist', 'tree-sitter.wasm'),
+          workerFile: join(ext, 'dist', 'report-worker.js'),
+          tokenizer,
+          signal: scan.signal,
+          onProgress: (p) => {
+            const msg = `${p.phase} ${p.done}/${p.total} files`;
+            progress.report({ message: msg });
+            this.post({ type: 'progress', message: `Scanning: ${msg}` });
+          },
+        });
+      });
+      if (scan.signal.aborted) return;
+      this.ctx.log.info(`workspace report: ${report.totals.files} files, ${report.skipped.length} skipped, in ${(performance.now() - t0).toFixed(0)} ms`);
+      this.report = report;
+      this.post({ type: 'report', report });
+    } catch (err) {
+      if (scan.signal.aborted) return;
+      this.post({ type: 'error', message: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
+      throw err;
+    }
+  }
+
+  private async export(format: ExportFormat): Promise<void> {
+    const report = this.report;
+    if (!report) {
+      void vscode.window.showInformationMessage('Subtoken Lens: the report is still being computed.');
+      return;
+    }
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      title: `Export report as ${format.toUpperCase()}`,
+      defaultUri: folder && vscode.Uri.joinPath(folder, `subtoken-report.${format}`),
+      filters: { [format.toUpperCase()]: [format] },
+    });
+    if (!target) return;
+    const text = format === 'md' ? formatMarkdown(report)
+      : format === 'csv' ? formatCsv(report)
+      : format === 'json' ? `${JSON.stringify(report, null, 2)}\n`
+      : formatHtml(report, readFileSync(join(this.ctx.extCtx.extensionPath, 'dist', 'media', 'chart.umd.min.js'), 'utf8'));
+    await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+    this.ctx.log.info(`exported report to ${target.fsPath}`);
+    void vscode.window.showInformationMessage(`Subtoken Lens: report exported to ${target.fsPath}`);
+  }
+
+  dispose(): void {
+    ReportPanel.current = undefined;
+    this.scan?.abort();
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+
+  /** Disposes the open panel, if any (extension deactivation). */
+  static disposeCurrent(): void {
+    ReportPanel.current?.dispose();
+  }
+}
