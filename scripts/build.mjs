@@ -50,5 +50,5 @@ for (const f of existsSync('grammars') ? readdirSync('grammars') : []) {
 }
 cpSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), join(outdir, 'tree-sitter.wasm'));
 mkdirSync(join(outdir, 'media'), { recursive: true });
-cpSync(require.resolve('chart.js/dist/chart.umd.min.js'), join(outdir, 'media', 'chart.umd.min.js'));
+cpSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), join(outdir, 'media', 'chart.umd.min.js'));
 console.log(`built ${entries.map((e) => e[1]).join(', ')} + ${grammarFiles.length} grammars into ${outdir}/`);

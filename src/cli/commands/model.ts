@@ -3,7 +3,7 @@
 
 import type { Command } from 'commander';
 import {
-  clearModelCache, defaultCacheDir, DEFAULT_ENDPOINT, DEFAULT_MODEL_REPO, fetchModel, FetchModelError,
+  clearModelCache, defaultCacheDir, DEFAULT_ENDPOINT, DEFAULT_MODEL_REPO, DEFAULT_TOKENIZER_REPO, fetchModel, fetchTokenizer, FetchModelError,
   listCachedModels, removeCachedModel, type FetchProgress,
 } from '../../core/runtime/fetch/index';
 
@@ -123,6 +123,34 @@ export function register(program: Command): void {
         process.stdout.write(`removed ${r.removed} model folder(s), ${mb(r.bytes)}\n`);
       } catch (e) {
         fail('clear', e);
+      }
+    });
+
+  program
+    .command('tokenizer')
+    .description('tokenizer files')
+    .command('fetch')
+    .description(`download a tokenizer's vocab.json + merges.txt from the Hub into <cache>/tokenizers/<name>, where it is found by default`)
+    .argument('[repo]', 'Hub repo "owner/name"', DEFAULT_TOKENIZER_REPO)
+    .option('--name <name>', 'folder name under <cache>/tokenizers/', 'codet5')
+    .option('--revision <rev>', 'branch, tag or commit', 'main')
+    .option('--cache <dir>', 'cache folder (default: SUBTOKEN_LENS_CACHE or the user cache folder)')
+    .option('--endpoint <url>', 'Hub endpoint (a mirror with the same URL layout)', DEFAULT_ENDPOINT)
+    .action(async (repo: string, o: CacheOpt & { name: string; revision: string; endpoint: string }) => {
+      const ac = new AbortController();
+      const onSigint = () => ac.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        const token = process.env.HF_TOKEN;
+        const r = await fetchTokenizer({
+          repo, name: o.name, revision: o.revision, cacheDir: o.cache ?? defaultCacheDir(), endpoint: o.endpoint,
+          ...(token ? { token } : {}), onProgress: progressPrinter(), signal: ac.signal,
+        });
+        process.stdout.write(`tokenizer installed: ${r.dir}\n`);
+      } catch (e) {
+        fail('tokenizer fetch', e);
+      } finally {
+        process.removeListener('SIGINT', onSigint);
       }
     });
 }

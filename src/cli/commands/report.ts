@@ -1,5 +1,5 @@
 // `report DIR`: the workspace-wide merge report; `combine`: exact union of shard reports.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { DEFAULT_MODEL_KEY, MODEL_CONFIGS, modelConfig, windowCapacity } from '../../core/flops';
 import {
@@ -81,6 +81,7 @@ export function register(program: Command): void {
       const format = formatFor(o);
       const cfg = (() => { try { return modelConfig(o.model); } catch (e) { throw new FatalError((e as Error).message); } })();
       if (o.scope !== 'identifiers' && o.scope !== 'identifiers+strings') throw new FatalError(`--scope must be identifiers or identifiers+strings, got "${o.scope}"`);
+      if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new FatalError(`not a directory: ${dir}`);
       const { tokenizer, dir: tokenizerDir } = openTokenizer(o.tokenizer);
       const { signal, dispose } = interruptSignal();
       try {
@@ -99,7 +100,6 @@ export function register(program: Command): void {
           process.exitCode = 130;
           return;
         }
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new FatalError(`no such directory: ${dir}`);
         throw e;
       } finally {
         dispose();

@@ -66,7 +66,8 @@ export function locateTokenizer(options: LocateTokenizerOptions = {}): LocatedTo
     [process.env.SUBTOKEN_LENS_TOKENIZER || undefined, 'env', '$SUBTOKEN_LENS_TOKENIZER'],
     [join(options.cacheDir ?? defaultCacheDir(), 'tokenizers', name), 'cache', 'cache'],
   ];
-  const root = packageRoot();
+  // SUBTOKEN_LENS_NO_DEV_SHARED=1 turns the development fallback off (tests of the not-found path).
+  const root = process.env.SUBTOKEN_LENS_NO_DEV_SHARED === '1' ? undefined : packageRoot();
   if (root) candidates.push([join(root, '..', 'shared', 'tokenizers', name), 'dev-shared', 'development copy beside the checkout']);
   for (const [p, source, label] of candidates) {
     if (p === undefined) continue;

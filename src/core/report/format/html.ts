@@ -1,7 +1,7 @@
 // A self-contained HTML report: one file, no network, charts drawn by the bundled Chart.js
 // (inlined), data embedded as JSON and rendered by a small script with textContent only.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ReportJson } from '../schema';
 
 /** Finds Chart.js's UMD build: next to a bundle (dist/media) or in node_modules. */
@@ -9,7 +9,10 @@ export function locateChartJs(): string {
   const candidates = [join(__dirname, 'media', 'chart.umd.min.js'), join(__dirname, '..', 'media', 'chart.umd.min.js')];
   for (const c of candidates) if (existsSync(c)) return c;
   try {
-    return require.resolve('chart.js/dist/chart.umd.min.js');
+    // The package's exports map hides dist/ files from require.resolve; its main entry is in dist/.
+    const umd = join(dirname(require.resolve('chart.js')), 'chart.umd.min.js');
+    if (existsSync(umd)) return umd;
+    throw new Error('no UMD build');
   } catch {
     throw new Error('Chart.js not found (expected dist/media/chart.umd.min.js or the chart.js package): run `npm ci` or `npm run build`.');
   }

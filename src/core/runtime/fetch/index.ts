@@ -8,3 +8,4 @@ export {
   type CachedModel, type ModelManifest, type ModelManifestFile,
 } from './cache';
 export { FetchModelError, type FetchModelErrorCode } from './errors';
+export { fetchTokenizer, DEFAULT_TOKENIZER_REPO, TOKENIZER_FILES, type FetchTokenizerOptions } from './tokenizer';
