@@ -90,7 +90,7 @@ const SCRIPT = String.raw`
   new Chart(document.getElementById('c-top'), { type: 'bar', data: { labels: top.map((t) => t.name), datasets: [{ label: 'tokens saved', data: top.map((t) => t.saved), backgroundColor: accent }] },
     options: { indexAxis: 'y', plugins: { title: { display: true, text: 'Top fragmenting identifiers (tokens saved)' }, legend: { display: false } } } });
   const cats = Object.keys(T.categories);
-  new Chart(document.getElementById('c-cat'), { type: 'doughnut', data: { labels: cats, datasets: [{ data: cats.map((c) => T.categories[c]) }] },
+  new Chart(document.getElementById('c-cat'), { type: 'doughnut', data: { labels: cats, datasets: [{ data: cats.map((c) => T.categories[c]), backgroundColor: ['#0969da', '#8250df', '#bf8700', '#1a7f37', '#57606a', '#afb8c1', '#cf222e'], borderColor: line }] },
     options: { plugins: { title: { display: true, text: 'Subtokens by syntax category' }, legend: { position: 'right' } } } });
 })();
 `;
