@@ -45,7 +45,9 @@ writeFileSync(ignoreFile, ignore);
 const vsce = require.resolve('@vscode/vsce/vsce');
 const args = [vsce, 'package', '--target', target, '--out', out, '--ignoreFile', ignoreFile,
   // The manifest has no repository yet; without this vsce stops to ask on stdin.
-  '--allow-missing-repository'];
+  '--allow-missing-repository',
+  // README links are relative to the repository, which the manifest does not name yet; keep them as written.
+  '--no-rewrite-relative-links'];
 if (!['LICENSE', 'LICENSE.md', 'LICENSE.txt'].some((f) => existsSync(join(root, f)))) args.push('--skip-license');
 const r = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
 rmSync(tmp, { recursive: true, force: true });

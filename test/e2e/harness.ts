@@ -211,27 +211,26 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 export async function hoverWord(page: Page, word: string, timeout = 20_000): Promise<string> {
   const editor = page.locator('.editor-instance .monaco-editor').first();
   const token = editor.locator('.view-line span span', { hasText: word }).first();
-  await token.waitFor();
-  const box = await token.boundingBox();
-  if (!box) throw new Error(`"${word}" is not visible in the editor`);
-  // Text of the span may include neighbours; aim at the word itself by measuring its offset.
-  const offset = await token.evaluate((el, w) => {
-    const text = el.textContent ?? '';
-    const i = text.indexOf(w);
-    const range = document.createRange();
-    const node = el.firstChild!;
-    range.setStart(node, Math.max(0, i));
-    range.setEnd(node, Math.max(0, i) + w.length);
-    const r = range.getBoundingClientRect();
-    return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
-  }, word);
-  const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: /subtoken/i }).first();
+  // Only a Subtoken Lens hover about this word counts (language hovers may show too).
+  const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'Subtoken Lens' }).filter({ hasText: word }).first();
   const deadline = Date.now() + timeout;
-  // The first hover may come before the extension has loaded its tokenizer: move away and back.
   while (Date.now() < deadline) {
-    await page.mouse.move(offset.x, offset.y - 40);
+    await token.waitFor();
+    // Aim at the word itself (a span may hold neighbours too); measured every try because the
+    // layout can still move while the workbench settles.
+    const at = await token.evaluate((el, w) => {
+      const node = el.firstChild!;
+      const i = Math.max(0, (el.textContent ?? '').indexOf(w));
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + w.length);
+      const r = range.getBoundingClientRect();
+      return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+    }, word);
+    // The first hover may come before the extension has loaded its tokenizer: move away and back.
+    await page.mouse.move(at.x, at.y - 60);
     await sleep(100);
-    await page.mouse.move(offset.x, offset.y);
+    await page.mouse.move(at.x, at.y);
     try {
       await hover.waitFor({ state: 'visible', timeout: 4_000 });
       return (await hover.innerText()).trim();

@@ -1,7 +1,8 @@
-// One pass over a syntax tree with a TreeCursor (no recursion, so 10,000 nested brackets cannot
-// overflow the JS stack) that turns leaves into syntax-category ranges and collects string
-// literal contents. Which nodes are identifiers and string literals comes from the language's
-// query (see grammars/README.md); everything else is decided here from node types.
+// Node-type tables shared by both extractions, and the reference walk: one pass over a syntax
+// tree with a TreeCursor (no recursion, so 10,000 nested brackets cannot overflow the JS stack)
+// that turns leaves into syntax-category ranges and collects string literal contents, given the
+// nodes the whole query captured (by node id). `extract` uses the fused walk in `fused-walk.ts`,
+// which must give the same result (test/core/spans/parity.test.ts); this one is its specification.
 
 import type { Language, Tree, TreeCursor } from 'web-tree-sitter';
 import type { CategoryRange, SourceSpan, SyntaxCategory } from '../types';

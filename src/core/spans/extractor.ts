@@ -7,8 +7,12 @@ import { readFileSync } from 'node:fs';
 // works from a bundle; the ESM build needs `import.meta.url`, which a CommonJS bundle lacks.
 import TreeSitter = require('web-tree-sitter');
 import type { Language, Query, Tree } from 'web-tree-sitter';
-import type { SourceSpan, SpanResult } from '../types';
-import { buildNodeTypeTables, categorize, type NodeTypeTables } from './categorize';
+import type { SpanResult } from '../types';
+import { buildCapturePlan, CAPTURE_IDENTIFIER, CAPTURE_STRING, type CapturePlan } from './capture-plan';
+import { buildNodeTypeTables } from './categorize';
+import { adoptRuntimeModule } from './cursor-access';
+import { fusedWalk, type ResidualCaptures, type WalkTables } from './fused-walk';
+import { spansByQueryAndWalk } from './reference';
 import { GrammarLoadError, LanguageNotLoadedError, TreeSitterRuntimeError, UnsupportedLanguageError } from './errors';
 import { GRAMMAR_FILES, isSupportedLanguage, type LanguageId } from './languages';
 import { locateGrammarWasm, locateQuery, locateRuntimeWasm } from './locate';
@@ -29,14 +33,12 @@ export interface ParsedDocument {
   readonly result: SpanResult;
 }
 
-/** Capture names a query may use (grammars/README.md). */
-const CAPTURE_IDENTIFIER = 'identifier';
-const CAPTURE_STRING = 'string';
-
 interface LoadedLanguage {
   readonly language: Language;
+  /** The whole query: only the reference extraction runs it. */
   readonly query: Query;
-  readonly tables: NodeTypeTables;
+  readonly plan: CapturePlan;
+  readonly tables: WalkTables;
   readonly grammarPath: string;
   readonly queryPath: string;
 }
@@ -49,7 +51,9 @@ function startRuntime(opts: SpanExtractorOptions): Promise<void> {
   if (!runtimeStart) {
     const { found, searched } = locateRuntimeWasm(opts.runtimeWasm, opts.grammarDirs ?? []);
     if (!found) return Promise.reject(new TreeSitterRuntimeError(searched, 'tree-sitter.wasm not found'));
-    runtimeStart = TreeSitter.Parser.init({ locateFile: () => found }).catch((e: unknown) => {
+    // Emscripten makes this object the runtime module: its cursor exports speed up the walk.
+    const moduleObject = { locateFile: () => found };
+    runtimeStart = TreeSitter.Parser.init(moduleObject).then(() => void adoptRuntimeModule(moduleObject), (e: unknown) => {
       runtimeStart = undefined;
       throw new TreeSitterRuntimeError([found], errorText(e));
     });
@@ -94,7 +98,7 @@ export class SpanExtractor {
     }
     const loaded = await pending;
     if (this.disposed) {
-      loaded.query.delete();
+      deleteQueries(loaded);
       return;
     }
     this.loaded.set(language, loaded);
@@ -120,10 +124,7 @@ export class SpanExtractor {
   parse(text: string, language: LanguageId, oldTree?: Tree): ParsedDocument {
     this.assertLive();
     const loaded = this.loadedOrThrow(language);
-    const parser = this.parser!;
-    if (parser.language !== loaded.language) parser.setLanguage(loaded.language);
-    const tree = parser.parse(text, oldTree ?? null);
-    if (!tree) throw new Error(`tree-sitter returned no tree for "${language}"`);
+    const tree = this.parseTree(text, loaded, language, oldTree);
     try {
       return { tree, result: this.spansOf(tree, loaded, language) };
     } catch (e) {
@@ -132,42 +133,38 @@ export class SpanExtractor {
     }
   }
 
+  private parseTree(text: string, loaded: LoadedLanguage, language: LanguageId, oldTree?: Tree): Tree {
+    const parser = this.parser!;
+    if (parser.language !== loaded.language) parser.setLanguage(loaded.language);
+    const tree = parser.parse(text, oldTree ?? null);
+    if (!tree) throw new Error(`tree-sitter returned no tree for "${language}"`);
+    return tree;
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const l of this.loaded.values()) l.query.delete();
+    for (const l of this.loaded.values()) deleteQueries(l);
     this.loaded.clear();
     this.parser?.delete();
     this.parser = undefined;
   }
 
   private spansOf(tree: Tree, loaded: LoadedLanguage, language: LanguageId): SpanResult {
-    const captures = loaded.query.captures(tree.rootNode);
-    const identifierCandidates: { start: number; end: number; id: number; nodeType: string }[] = [];
-    const stringLiteralIds = new Set<number>();
-    const capturedTypeIds = new Set<number>();
-    for (const { name, node } of captures) {
-      if (name === CAPTURE_IDENTIFIER) {
-        identifierCandidates.push({ start: node.startIndex, end: node.endIndex, id: node.id, nodeType: node.type });
-      } else if (name === CAPTURE_STRING) {
-        stringLiteralIds.add(node.id);
-      } else continue;
-      capturedTypeIds.add(node.typeId);
-    }
-    // One identifier per source range; a capture inside another (PHP `name` inside `$name`'s
-    // `variable_name`) belongs to the outer one.
-    identifierCandidates.sort((a, b) => a.start - b.start || b.end - a.end);
-    const identifiers: SourceSpan[] = [];
-    const identifierIds = new Set<number>();
-    let coveredTo = -1;
-    for (const c of identifierCandidates) {
-      if (c.end <= c.start || c.start < coveredTo) continue;
-      identifiers.push({ start: c.start, end: c.end, nodeType: c.nodeType, kind: 'identifier' });
-      identifierIds.add(c.id);
-      coveredTo = c.end;
-    }
-    const { categories, strings } = categorize(tree, loaded.tables, { identifierIds, stringLiteralIds, capturedTypeIds });
+    const { identifiers, strings, categories } = fusedWalk(tree, loaded.tables, residualCaptures(tree, loaded));
     return { language, identifiers, strings, categories, hasErrors: tree.rootNode.hasError };
+  }
+
+  /** @internal The straightforward query-then-walk extraction (reference.ts), for tests and benchmarks. */
+  extractReference(text: string, language: LanguageId): SpanResult {
+    this.assertLive();
+    const loaded = this.loadedOrThrow(language);
+    const tree = this.parseTree(text, loaded, language);
+    try {
+      return spansByQueryAndWalk(tree, loaded.query, loaded.tables, language);
+    } finally {
+      tree.delete();
+    }
   }
 
   private loadedOrThrow(language: LanguageId): LoadedLanguage {
@@ -200,14 +197,39 @@ export class SpanExtractor {
     if (abi < TreeSitter.MIN_COMPATIBLE_VERSION || abi > TreeSitter.LANGUAGE_VERSION) {
       throw new GrammarLoadError(language, wasm.found, [], `grammar ABI ${abi} is outside the runtime's range ${abiRange()}`);
     }
+    const source = readFileSync(scm.found, 'utf8');
     let query: Query;
     try {
-      query = new TreeSitter.Query(lang, readFileSync(scm.found, 'utf8'));
+      query = new TreeSitter.Query(lang, source);
     } catch (e) {
       throw new GrammarLoadError(language, scm.found, [], `query does not compile against ${grammar.file}: ${errorText(e)}`);
     }
-    return { language: lang, query, tables: buildNodeTypeTables(lang), grammarPath: wasm.found, queryPath: scm.found };
+    const plan = buildCapturePlan(lang, query, source);
+    const typeNames = Array.from({ length: lang.nodeTypeCount }, (_, id) => lang.types[id] || 'ERROR');
+    const tables: WalkTables = { ...buildNodeTypeTables(lang), typeFlags: plan.typeFlags, typeNames };
+    return { language: lang, query, plan, tables, grammarPath: wasm.found, queryPath: scm.found };
   }
+}
+
+function deleteQueries(l: LoadedLanguage): void {
+  l.query.delete();
+  l.plan.residual?.delete();
+}
+
+/** Runs the residual query (patterns with structure; most languages have none) and indexes its captures by node id. */
+function residualCaptures(tree: Tree, loaded: LoadedLanguage): ResidualCaptures | undefined {
+  const query = loaded.plan.residual;
+  if (!query) return undefined;
+  const identifierIds = new Set<number>();
+  const stringLiteralIds = new Set<number>();
+  const checkType = new Uint8Array(loaded.tables.typeFlags.length);
+  for (const { name, node } of query.captures(tree.rootNode)) {
+    if (name === CAPTURE_IDENTIFIER) identifierIds.add(node.id);
+    else if (name === CAPTURE_STRING) stringLiteralIds.add(node.id);
+    else continue;
+    if (node.typeId < checkType.length) checkType[node.typeId] = 1;
+  }
+  return { identifierIds, stringLiteralIds, checkType };
 }
 
 function abiRange(): string {
