@@ -28,8 +28,9 @@ await Promise.all(entries.map(([src, out]) => esbuild.build({
   sourcemap: !production,
   minify: production,
   // vscode is provided by the host; onnxruntime-node carries native binaries and must be
-  // required from node_modules (the VSIX ships it per platform).
-  external: ['vscode', 'onnxruntime-node'],
+  // required from node_modules (the VSIX ships it per platform); piscina starts its own worker
+  // script from its package folder, so it cannot be inlined either.
+  external: ['vscode', 'onnxruntime-node', 'piscina'],
   logLevel: 'warning',
 })));
 

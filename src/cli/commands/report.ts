@@ -53,7 +53,7 @@ function progressPrinter(enabled: boolean): (p: ReportProgress) => void {
 
 interface ReportCliOptions {
   format?: string; out?: string; model: string; tokenizer?: string; scope: string; maxFileSize: string;
-  includeVendored?: boolean; includeGenerated?: boolean; includeUnsupported?: boolean; exclude?: string[];
+  includeVendored?: boolean; includeGenerated?: boolean; includeUnsupported?: boolean; exclude?: string[]; include?: string[];
   jobs?: number; shard?: string; top: number; identifierTable?: boolean; progress: boolean;
 }
 
@@ -72,6 +72,7 @@ export function register(program: Command): void {
     .option('--include-generated', 'also scan generated and minified files')
     .option('--include-unsupported', 'count tokens of source languages without a grammar (nothing merged)')
     .option('--exclude <pattern...>', 'extra gitignore-style patterns to skip')
+    .option('--include <pattern...>', 'only files matching one of these gitignore-style patterns (e.g. "src/**" "*.py")')
     .option('--jobs <n>', `worker threads (default: ${defaultJobs()}; 0 = in-process)`, parseIntOption('--jobs', 0))
     .option('--shard <K/N>', 'only the K-th of N deterministic shards; combine shard JSONs with `combine`')
     .option('--top <n>', 'top identifiers to list', parseIntOption('--top', 0), 50)
@@ -89,7 +90,7 @@ export function register(program: Command): void {
           root: dir, tokenizerDir, tokenizerName: tokenizer.name, modelKey: cfg.key,
           scope: o.scope, window: { capacity: windowCapacity(cfg), specials: cfg.specialTokensPerWindow },
           maxFileSize: parseSize(o.maxFileSize), includeVendored: !!o.includeVendored, includeGenerated: !!o.includeGenerated,
-          includeUnsupported: !!o.includeUnsupported, exclude: o.exclude, shard: o.shard ? parseShard(o.shard) : undefined,
+          includeUnsupported: !!o.includeUnsupported, exclude: o.exclude, include: o.include, shard: o.shard ? parseShard(o.shard) : undefined,
           jobs: o.jobs ?? defaultJobs(), topLimit: o.top, includeIdentifierTable: !!o.identifierTable, toolVersion: TOOL_VERSION,
           tokenizer, signal, onProgress: progressPrinter(o.progress),
         });

@@ -24,6 +24,8 @@ export interface ReportOptions {
   includeGenerated: boolean;
   includeUnsupported: boolean;
   exclude?: string[];
+  /** Only files matching one of these gitignore-style patterns. */
+  include?: string[];
   shard?: { index: number; count: number };
   /** Worker threads; 0 runs everything in the calling thread. */
   jobs: number;
@@ -69,6 +71,7 @@ export async function runReport(opts: ReportOptions): Promise<ReportJson> {
     includeGenerated: opts.includeGenerated,
     includeUnsupported: opts.includeUnsupported,
     exclude: opts.exclude,
+    include: opts.include,
     shard: opts.shard,
     languageForPath: (p) => languageForPath(p),
     signal: opts.signal,

@@ -16,6 +16,8 @@ export interface WalkOptions {
   languageForPath: (path: string) => string | undefined;
   /** Extra ignore patterns (gitignore syntax), e.g. the editor's files.exclude. */
   exclude?: string[];
+  /** When given, only files matching one of these patterns (gitignore syntax, e.g. "src/**", "*.py"). */
+  include?: string[];
   /** Only files of this shard: { index: 0-based, count }. */
   shard?: { index: number; count: number };
   /** Count files of source languages without a grammar (reported as unsupported). */
@@ -69,6 +71,7 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
   if (exclude) rootLayers.push({ base: '', ig: exclude });
   if (opts.exclude?.length) rootLayers.push({ base: '', ig: ignore().add(opts.exclude) });
   const visited = new Set<string>();
+  const include = opts.include?.length ? ignore().add(opts.include) : undefined;
 
   async function visit(dir: string, rel: string, layers: IgnoreLayer[]): Promise<void> {
     opts.signal?.throwIfAborted();
@@ -124,6 +127,7 @@ export async function walkTree(root: string, opts: WalkOptions): Promise<WalkRes
       }
       if (!isFile) continue;
       if (ignoredBy(here, childRel, false)) continue;
+      if (include && !include.ignores(childRel)) continue;
       if (opts.shard && shardOf(childRel, opts.shard.count) !== opts.shard.index) continue;
       const supported = opts.languageForPath(childRel);
       const other = OTHER_CODE_EXTENSIONS[extensionOf(childRel)];

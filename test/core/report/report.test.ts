@@ -123,6 +123,11 @@ test('every format renders the same numbers', () => {
   assert.equal(data.totals.tokens, single.totals.tokens);
 });
 
+test('include patterns narrow the report to matching files', async () => {
+  const r = await runReport(options(root, { include: ['app/**', '*.go'] }));
+  assert.deepEqual(r.files.map((f) => f.path), ['app/broken.py', 'app/users.py', 'src/main.go']);
+});
+
 test('a cancelled run stops with an abort error', async () => {
   const ac = new AbortController();
   ac.abort();
