@@ -1,7 +1,6 @@
 // The report's JSON form: stable, versioned, documented in docs/report-json.md. The extension's
 // webview, exports and `report combine` all read this shape.
-import type { FileStats, IdentifierEntry, MergeScope, WindowConfig, WindowSums } from './stats';
-import type { SyntaxCategory } from '../types';
+import type { FileStats, IdentifierEntry, MergeScope, SummableStats, WindowConfig } from './stats';
 
 export const REPORT_SCHEMA = 'subtoken-lens/report';
 export const REPORT_VERSION = 1;
@@ -26,23 +25,8 @@ export interface SkippedFile {
 }
 
 /** Sums over a set of files, plus the figures derived from them. */
-export interface Totals {
+export interface Totals extends SummableStats {
   files: number;
-  bytes: number;
-  chars: number;
-  tokens: number;
-  merged: number;
-  identifiers: number;
-  splitIdentifiers: number;
-  identifierTokens: number;
-  straddlingIdentifiers: number;
-  savedByIdentifiers: number;
-  stringSpans: number;
-  savedByStrings: number;
-  histogram: number[];
-  categories: Record<SyntaxCategory, number>;
-  windowsBefore: WindowSums;
-  windowsAfter: WindowSums;
   // Derived (recomputed, never summed):
   /** (tokens − merged) / tokens, in percent. */
   reductionPct: number;

@@ -28,10 +28,8 @@ export interface IdentifierEntry {
   pieces: string[];
 }
 
-export interface FileStats {
-  path: string;
-  language: string;
-  status: FileStatus;
+/** The additive figures of a file; a set of files sums them field by field (aggregate.ts). */
+export interface SummableStats {
   bytes: number;
   chars: number;
   tokens: number;
@@ -48,6 +46,12 @@ export interface FileStats {
   categories: Record<SyntaxCategory, number>;
   windowsBefore: WindowSums;
   windowsAfter: WindowSums;
+}
+
+export interface FileStats extends SummableStats {
+  path: string;
+  language: string;
+  status: FileStatus;
   /** Same windows as before merging, each shortened: [tokens, merged] per window. */
   windows: [number, number][];
   identifierTable: Record<string, IdentifierEntry>;

@@ -9,6 +9,7 @@ import { buildMergeExamples, readBpeFiles, type MergeExample } from './examples'
 import {
   MERGER_FORMAT, MERGER_VERSION, type MergerParams, type ReconstructionMetrics,
 } from './params';
+import { mulberry32 } from '../prng';
 
 export type MergerLoss = 'mse' | 'cosine';
 
@@ -69,17 +70,8 @@ export interface TrainMergerOptions extends Omit<TrainOnExamplesOptions, 'exampl
   readonly embeddingsSource?: string;
 }
 
-/** mulberry32: small, fast, good enough to shuffle examples reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Reproducible shuffling: the runtime's seeded PRNG. */
+export const seededRandom = mulberry32;
 
 /** Held-out membership by a hash of the target id (~10%), so every split of a token lands on the same side. */
 export function isHeldOut(targetId: number): boolean {
