@@ -137,3 +137,27 @@ test('analyze runs the embedded model and labels random weights', () => {
   assert.match(e.out, /empty/);
   assert.ok(existsSync(cache));
 });
+
+test('Ctrl-C stops a report cleanly: exit 130, no output file', async () => {
+  const root = join(work, 'big');
+  const body = readFileSync(join(REPO_ROOT, 'examples', 'python', 'inventory.py'), 'utf8').repeat(12);
+  for (let i = 0; i < 400; i++) {
+    mkdirSync(join(root, `pkg${i % 20}`), { recursive: true });
+    writeFileSync(join(root, `pkg${i % 20}`, `mod${i}.py`), body);
+  }
+  const out = join(work, 'interrupted.json');
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [BIN, 'report', root, '--out', out, '--jobs', '2'], {
+    env: { ...process.env, SUBTOKEN_LENS_CACHE: cache, SUBTOKEN_LENS_TOKENIZER: CODET5_DIR }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  // Interrupt once the walk has started and workers are busy.
+  await new Promise<void>((r) => { const t = setInterval(() => { if (/walking/.test(err)) { clearInterval(t); r(); } }, 20); });
+  await new Promise((r) => setTimeout(r, 1500));
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  assert.equal(code, 130, err);
+  assert.match(err, /Stopped before finishing: no report written/);
+  assert.equal(existsSync(out), false);
+});
