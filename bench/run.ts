@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { buildCorpus, writeCorpus, type CorpusFile } from './corpus';
 import { loadTokenizer, locateTokenizer } from '../src/core/tokenizer';
 import { SpanExtractor, languageForPath } from '../src/core/spans';
+import { lexicalSpans } from '../src/core/spans/lexical';
 import { FilePipeline, runReport } from '../src/core/report';
 import { checkContent } from '../src/core/scan/classify';
 import { buildMergePlan } from '../src/core/merge/plan';
@@ -104,6 +105,14 @@ async function main(): Promise<void> {
   const ex = await SpanExtractor.create();
   for (const l of new Set(files.map((f) => languageForPath(f.rel)!))) await ex.ensureLanguage(l);
   const parseOnly = timed(() => files.reduce((s, f) => s + ex.extract(f.text, languageForPath(f.rel)!).identifiers.length, 0));
+  const lexOnly = timed(() => files.reduce((s, f) => s + (lexicalSpans(f.text, languageForPath(f.rel)!)?.identifiers.length ?? 0), 0));
+  const lexPipeline = await FilePipeline.create({ tokenizerDir: tokDir, scope: 'identifiers', spanEngine: 'lexical', window: { capacity: 510, specials: 2 }, includeGenerated: false }, fresh);
+  for (const f of files.slice(0, 30)) await lexPipeline.analyze(f.rel, f.text, f.bytes, languageForPath(f.rel)!);
+  const pipeLex = await timedAsync(async () => {
+    let n = 0;
+    for (const f of files) n += (await lexPipeline.analyze(f.rel, f.text, f.bytes, languageForPath(f.rel)!)).tokens;
+    return n;
+  });
   const tokOnlySame = timed(() => files.reduce((s, f) => s + fresh.encode(f.text).length, 0));
   out('## Pipeline vs tokenizer-only (one thread, same files, in memory)');
   out();
@@ -111,7 +120,9 @@ async function main(): Promise<void> {
   out('| --- | ---: | ---: |');
   out(`| tokenizer only (encode with offsets, warm) | ${(mb(bytes) / tokOnlySame.sec).toFixed(2)} | 100% |`);
   out(`| tree-sitter parse + identifier/category extraction only | ${(mb(bytes) / parseOnly.sec).toFixed(2)} | — |`);
-  out(`| whole pipeline (parse, tokenize, align, stats) | ${(mb(bytes) / pipe.sec).toFixed(2)} | ${(100 * tokOnlySame.sec / pipe.sec).toFixed(0)}% |`);
+  out(`| whole pipeline, tree-sitter spans (parse, tokenize, align, stats) — the default | ${(mb(bytes) / pipe.sec).toFixed(2)} | ${(100 * tokOnlySame.sec / pipe.sec).toFixed(0)}% |`);
+  out(`| lexical scanner only (identifier/category spans) | ${(mb(bytes) / lexOnly.sec).toFixed(2)} | — |`);
+  out(`| whole pipeline, lexical spans (\`--spans lexical\`) | ${(mb(bytes) / pipeLex.sec).toFixed(2)} | ${(100 * tokOnlySame.sec / pipeLex.sec).toFixed(0)}% |`);
   out();
 
   // --- End to end: `report` on the tree, 1 vs 2 workers -------------------------------------
@@ -124,16 +135,21 @@ async function main(): Promise<void> {
     window: { capacity: 510, specials: 2 }, maxFileSize: 1 << 20, includeVendored: false, includeGenerated: false,
     includeUnsupported: false, topLimit: 50, includeIdentifierTable: false, toolVersion: 'bench',
   };
-  const runs: { jobs: number; sec: number; files: number }[] = [];
-  for (const jobs of [1, 2]) {
-    const r = await timedAsync(() => runReport({ ...reportOpts, jobs }));
-    runs.push({ jobs, sec: r.sec, files: r.value.files.length });
+  const runs: { engine: string; jobs: number; sec: number; files: number }[] = [];
+  for (const spanEngine of ['tree-sitter', 'lexical'] as const) {
+    for (const jobs of [1, 2]) {
+      const r = await timedAsync(() => runReport({ ...reportOpts, spanEngine, jobs }));
+      runs.push({ engine: spanEngine, jobs, sec: r.sec, files: r.value.files.length });
+    }
   }
   out(`## \`report\` end to end (walk, read, worker threads, aggregate; includes worker start-up; ${existsSync(bundledWorker) ? 'bundled worker' : 'worker from TypeScript sources'})`);
   out();
-  out('| workers | files | seconds | MB/s | files/s | speed-up |');
-  out('| ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const r of runs) out(`| ${r.jobs} | ${r.files} | ${r.sec.toFixed(2)} | ${(mb(bytes) / r.sec).toFixed(2)} | ${(r.files / r.sec).toFixed(0)} | ${(runs[0]!.sec / r.sec).toFixed(2)}x |`);
+  out('| spans | workers | files | seconds | MB/s | files/s | speed-up vs 1 worker |');
+  out('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of runs) {
+    const one = runs.find((x) => x.engine === r.engine && x.jobs === 1)!;
+    out(`| ${r.engine} | ${r.jobs} | ${r.files} | ${r.sec.toFixed(2)} | ${(mb(bytes) / r.sec).toFixed(2)} | ${(r.files / r.sec).toFixed(0)} | ${(one.sec / r.sec).toFixed(2)}x |`);
+  }
   out();
   rmSync(root, { recursive: true, force: true });
 
@@ -185,6 +201,7 @@ async function main(): Promise<void> {
   mkdirSync(join(REPO, 'bench', 'results'), { recursive: true });
   writeFileSync(join(REPO, 'bench', 'results', 'latest.md'), lines.join('\n') + '\n');
   pipeline.dispose();
+  lexPipeline.dispose();
   ex.dispose();
 }
 

@@ -3,7 +3,7 @@
 import { flopsFromSums, modelConfig } from '../flops';
 import { SYNTAX_CATEGORIES } from '../types';
 import { emptyCategories, HISTOGRAM_BUCKETS, type FileStats, type IdentifierEntry, type MergeScope, type WindowConfig, type WindowSums } from './stats';
-import { REPORT_SCHEMA, REPORT_VERSION, type FileReport, type ReportJson, type SkippedFile, type TopIdentifier, type Totals } from './schema';
+import { REPORT_SCHEMA, REPORT_VERSION, type FileReport, type ReportJson, type SkippedFile, type SpanEngine, type TopIdentifier, type Totals } from './schema';
 
 type Summable = Omit<Totals, 'reductionPct' | 'flopsBefore' | 'flopsAfter' | 'flopSavingPct' | 'contextGainPct'>;
 
@@ -80,6 +80,7 @@ export interface ReportMeta {
   tokenizer: string;
   modelKey: string;
   scope: MergeScope;
+  spanEngine: SpanEngine;
   window: WindowConfig;
   root: string;
   shard: { index: number; count: number } | null;
@@ -120,6 +121,7 @@ export function buildReport(
   const notes = [
     'FLOPs are analytic estimates of the encoder (1 multiply-add = 2 FLOPs; projections, attention scores and context, feed-forward; norms, softmax and biases left out).',
     'Merging follows Saad et al. (2025): the subtokens of one identifier occurrence collapse into one position.',
+    ...(meta.spanEngine === 'lexical' ? ['Identifier spans come from the lexical scanner (--spans lexical): faster, close to but not exactly tree-sitter; files are never marked parse-errors.'] : []),
     ...(meta.scope === 'identifiers+strings' ? ['Scope includes string literals: an extension beyond the paper, whose unit is the identifier.'] : []),
     ...(cfg.tokenizer !== 'codet5' && meta.tokenizer.startsWith('codet5') ? [`Counts use the CodeT5 tokenizer, not ${cfg.label}'s own.`] : []),
     ...(meta.notes ?? []),
@@ -131,6 +133,7 @@ export function buildReport(
     tokenizer: meta.tokenizer,
     model: { key: cfg.key, label: cfg.label },
     scope: meta.scope,
+    spanEngine: meta.spanEngine,
     window: meta.window,
     root: meta.root,
     shard: meta.shard,
@@ -154,7 +157,7 @@ export function combineReports(parts: readonly ReportJson[], opts: { topLimit?: 
   const first = parts[0]!;
   for (const p of parts) {
     if (p.schema !== REPORT_SCHEMA || p.version !== REPORT_VERSION) throw new Error(`not a subtoken-lens report v${REPORT_VERSION}: ${String(p.schema)} v${String(p.version)}`);
-    for (const key of ['tokenizer', 'scope'] as const) {
+    for (const key of ['tokenizer', 'scope', 'spanEngine'] as const) {
       if (p[key] !== first[key]) throw new Error(`shards disagree on ${key}: "${p[key]}" vs "${first[key]}"`);
     }
     if (p.model.key !== first.model.key) throw new Error(`shards disagree on model: ${p.model.key} vs ${first.model.key}`);
@@ -179,6 +182,7 @@ export function combineReports(parts: readonly ReportJson[], opts: { topLimit?: 
     tokenizer: first.tokenizer,
     modelKey: first.model.key,
     scope: first.scope,
+    spanEngine: first.spanEngine,
     window: first.window,
     root: first.root,
     shard: null,
@@ -189,4 +193,4 @@ export function combineReports(parts: readonly ReportJson[], opts: { topLimit?: 
 }
 
 // Notes buildReport writes itself; combine must not repeat them.
-const buildReportNotesPrefix = ['FLOPs are analytic', 'Merging follows', 'Scope includes', 'Counts use'];
+const buildReportNotesPrefix = ['FLOPs are analytic', 'Merging follows', 'Identifier spans come from', 'Scope includes', 'Counts use'];

@@ -2,11 +2,12 @@
 // the calling thread; either way a bad file becomes a skip entry, never an exception.
 import { promises as fs } from 'node:fs';
 import { SpanExtractor, isSupportedLanguage } from '../spans';
+import { lexicalSpans } from '../spans/lexical';
 import { loadTokenizer } from '../tokenizer';
 import type { SpanResult, Tokenizer } from '../types';
 import { checkContent } from '../scan/classify';
 import { errorText } from '../scan/walk';
-import type { SkippedFile } from './schema';
+import type { SkippedFile, SpanEngine } from './schema';
 import { analyzeText, type FileStats, type MergeScope, type WindowConfig } from './stats';
 
 export interface FileTask {
@@ -20,6 +21,7 @@ export type FileOutcome = { kind: 'file'; stats: FileStats } | { kind: 'skip'; s
 
 export interface PipelineConfig {
   tokenizerDir: string;
+  spanEngine?: SpanEngine;
   grammarDirs?: string[];
   runtimeWasm?: string;
   scope: MergeScope;
@@ -61,7 +63,8 @@ export class FilePipeline {
 
   async analyze(rel: string, text: string, bytes: number, language: string): Promise<FileStats> {
     let spans: SpanResult | undefined;
-    if (isSupportedLanguage(language)) {
+    if (this.config.spanEngine === 'lexical') spans = lexicalSpans(text, language);
+    if (!spans && isSupportedLanguage(language)) {
       await this.extractor.ensureLanguage(language);
       try {
         spans = this.extractor.extract(text, language);

@@ -7,7 +7,7 @@ import { languageForPath } from '../spans';
 import { walkTree, type WalkFile } from '../scan/walk';
 import { buildReport, mergeIdentifierTables } from './aggregate';
 import { FilePipeline, type FileOutcome, type FileTask, type PipelineConfig } from './process-file';
-import type { ReportJson, SkippedFile } from './schema';
+import type { ReportJson, SkippedFile, SpanEngine } from './schema';
 import type { FileStats, IdentifierEntry, MergeScope, WindowConfig } from './stats';
 import type { Tokenizer } from '../types';
 
@@ -18,6 +18,8 @@ export interface ReportOptions {
   tokenizerName: string;
   modelKey: string;
   scope: MergeScope;
+  /** Default tree-sitter. */
+  spanEngine?: SpanEngine;
   window: WindowConfig;
   maxFileSize: number;
   includeVendored: boolean;
@@ -81,6 +83,7 @@ export async function runReport(opts: ReportOptions): Promise<ReportJson> {
     grammarDirs: opts.grammarDirs,
     runtimeWasm: opts.runtimeWasm,
     scope: opts.scope,
+    spanEngine: opts.spanEngine ?? 'tree-sitter',
     window: opts.window,
     includeGenerated: opts.includeGenerated,
   };
@@ -134,6 +137,7 @@ export async function runReport(opts: ReportOptions): Promise<ReportJson> {
     tokenizer: opts.tokenizerName,
     modelKey: opts.modelKey,
     scope: opts.scope,
+    spanEngine: opts.spanEngine ?? 'tree-sitter',
     window: opts.window,
     root: basename(root),
     shard: opts.shard ?? null,

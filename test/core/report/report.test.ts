@@ -128,6 +128,18 @@ test('include patterns narrow the report to matching files', async () => {
   assert.deepEqual(r.files.map((f) => f.path), ['app/broken.py', 'app/users.py', 'src/main.go']);
 });
 
+test('the lexical span engine gives nearly the same report, and says so', async () => {
+  const fast = await runReport(options(root, { spanEngine: 'lexical' }));
+  assert.equal(fast.spanEngine, 'lexical');
+  assert.ok(fast.notes.some((n) => /lexical scanner/.test(n)));
+  assert.equal(fast.totals.tokens, single.totals.tokens, 'tokens do not depend on spans');
+  // Kotlin has no lexical scanner: it falls back to tree-sitter; broken.py is not flagged.
+  assert.equal(fast.files.find((f) => f.path === 'app/broken.py')!.status, 'ok');
+  const rel = Math.abs(fast.totals.merged - single.totals.merged) / single.totals.merged;
+  assert.ok(rel < 0.01, `merged ${fast.totals.merged} vs ${single.totals.merged}`);
+  assert.throws(() => combineReports([{ ...fast, identifierTable: {} }, { ...single, identifierTable: {} }]), /disagree on spanEngine/);
+});
+
 test('a cancelled run stops with an abort error', async () => {
   const ac = new AbortController();
   ac.abort();

@@ -98,7 +98,7 @@ const SCRIPT = String.raw`
 export function formatHtml(r: ReportJson, chartJsSource: string): string {
   const title = `Subtoken Lens report: ${r.root}`;
   const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
-  const meta = `Tokenizer ${r.tokenizer} · FLOPs for ${r.model.label} (analytic estimate) · scope ${r.scope} · window ${r.window.capacity + r.window.specials} tokens${r.shard ? ` · shard ${r.shard.index + 1}/${r.shard.count}` : ''}`;
+  const meta = `Tokenizer ${r.tokenizer} · FLOPs for ${r.model.label} (analytic estimate) · scope ${r.scope} · spans ${r.spanEngine} · window ${r.window.capacity + r.window.specials} tokens${r.shard ? ` · shard ${r.shard.index + 1}/${r.shard.count}` : ''}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">

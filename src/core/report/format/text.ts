@@ -60,7 +60,7 @@ function headline(r: ReportJson): string {
 
 export function formatTable(r: ReportJson, topLimit = 20): string {
   const parts = [
-    `Subtoken Lens report: ${r.root}${r.shard ? ` (shard ${r.shard.index + 1}/${r.shard.count})` : ''} — tokenizer ${r.tokenizer}, scope ${r.scope}`,
+    `Subtoken Lens report: ${r.root}${r.shard ? ` (shard ${r.shard.index + 1}/${r.shard.count})` : ''} — tokenizer ${r.tokenizer}, scope ${r.scope}, spans ${r.spanEngine}`,
     headline(r),
     '',
     textTable(LANGUAGE_HEADER, languageRows(r)),
@@ -81,7 +81,7 @@ export function formatMarkdown(r: ReportJson, topLimit = 30): string {
   const parts = [
     `# Subtoken Lens report: ${r.root}`,
     '',
-    `Tokenizer: ${r.tokenizer} · model for FLOPs: ${r.model.label} · scope: ${r.scope} · window: ${r.window.capacity + r.window.specials} tokens${r.shard ? ` · shard ${r.shard.index + 1}/${r.shard.count}` : ''}`,
+    `Tokenizer: ${r.tokenizer} · model for FLOPs: ${r.model.label} · scope: ${r.scope} · spans: ${r.spanEngine} · window: ${r.window.capacity + r.window.specials} tokens${r.shard ? ` · shard ${r.shard.index + 1}/${r.shard.count}` : ''}`,
     '',
     headline(r),
     '',
