@@ -1,9 +1,22 @@
 // @ts-check
-// The workspace report webview. Data arrives by postMessage (see src/extension/report/messages.ts);
-// the DOM is built with textContent only, so nothing from the report is ever parsed as HTML.
+// The workspace report webview. Data arrives by postMessage; the messages both ways are the
+// discriminated unions of src/core/report/messages.ts, named here through JSDoc import types (this
+// file is plain JS, loaded as is), and checked with `tsc --checkJs` by test/extension/reportWebview.test.ts.
+// The DOM is built with textContent only, so nothing from the report is ever parsed as HTML.
+/** @typedef {import('../src/core/report/messages').ToWebview} ToWebview */
+/** @typedef {import('../src/core/report/messages').FromWebview} FromWebview */
+/** @typedef {import('../src/core/report/messages').ExportFormat} ExportFormat */
 (function () {
   // @ts-ignore acquireVsCodeApi is provided by the webview host
-  const vscode = acquireVsCodeApi();
+  const vscodeApi = acquireVsCodeApi();
+  const vscode = {
+    /** @param {FromWebview} m */
+    postMessage: (m) => vscodeApi.postMessage(m),
+    /** @returns {any} */
+    getState: () => vscodeApi.getState(),
+    /** @param {unknown} s */
+    setState: (s) => vscodeApi.setState(s),
+  };
   /** @type {any} */
   let report = vscode.getState()?.report;
   /** @type {any[]} */
@@ -19,7 +32,12 @@
   const themeColour = (/** @type {string} */ name, /** @type {string} */ fallback) =>
     getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 
-  function el(/** @type {string} */ tag, /** @type {string|undefined} */ text, /** @type {string|undefined} */ cls) {
+  /**
+   * @param {string} tag
+   * @param {string} [text]
+   * @param {string} [cls]
+   */
+  function el(tag, text, cls) {
     const e = document.createElement(tag);
     if (text !== undefined) e.textContent = text;
     if (cls) e.className = cls;
@@ -120,21 +138,28 @@
   }
 
   window.addEventListener('message', (ev) => {
-    const m = ev.data;
-    if (!m || typeof m !== 'object') return;
-    if (m.type === 'report') {
-      report = m.report;
-      vscode.setState({ report });
-      render();
-    } else if (m.type === 'progress') {
-      $('status').textContent = m.message;
-    } else if (m.type === 'error') {
-      $('status').textContent = `Error: ${m.message}`;
-      $('status').className = 'error';
+    if (!ev.data || typeof ev.data !== 'object') return;
+    const m = /** @type {ToWebview} */ (ev.data);
+    switch (m.type) {
+      case 'report':
+        report = m.report;
+        vscode.setState({ report });
+        $('status').className = '';
+        render();
+        break;
+      case 'progress':
+        $('status').textContent = m.message;
+        $('status').className = '';
+        break;
+      case 'error':
+        $('status').textContent = `Error: ${m.message}`;
+        $('status').className = 'error';
+        break;
     }
   });
   for (const b of document.querySelectorAll('button[data-export]')) {
-    b.addEventListener('click', () => vscode.postMessage({ type: 'export', format: b.getAttribute('data-export') }));
+    const format = /** @type {ExportFormat} */ (b.getAttribute('data-export'));
+    b.addEventListener('click', () => vscode.postMessage({ type: 'export', format }));
   }
   $('rerun').addEventListener('click', () => vscode.postMessage({ type: 'rerun' }));
   render();

@@ -8,7 +8,7 @@ import type { Ctx } from './ctx';
 import { changeBucket, changeColour, joinPieces } from './format';
 import { tokenPiece } from './hoverText';
 import { COMMANDS, CONTEXT_HAS_RESULTS, VIEW_RESULTS } from './manifest';
-import { ModelHost, modelFolder, runModelAnalysis, type AnalysisResult } from './models';
+import { ModelHost, isEmbedded, modelFolder, runModelAnalysis, strategyReducers, type AnalysisResult } from './models';
 import { planForRange, type TextAnalysis } from './services';
 import type { Strategy } from './settings';
 import { summaryParts, type AnalysisSummary } from './summary';
@@ -130,8 +130,8 @@ export class Results implements vscode.Disposable, vscode.CodeLensProvider, vsco
         command: r.summary.scope === 'selection' ? COMMANDS.analyzeSelection.id : COMMANDS.analyzeFile.id,
       })];
     }
-    return summaryParts(r.summary).map((title) => new vscode.CodeLens(at, {
-      title, command: `${VIEW_RESULTS}.focus`, tooltip: 'Show the identifiers merging changes most',
+    return summaryParts(r.summary).map(({ title, tooltip }) => new vscode.CodeLens(at, {
+      title, command: `${VIEW_RESULTS}.focus`, tooltip: `${tooltip}\nClick to list the identifiers merging changes most.`,
     }));
   }
 
@@ -191,39 +191,55 @@ export class Analyzer {
     return vscode.window.withProgress({
       location: vscode.ProgressLocation.Notification, title: 'Subtoken Lens', cancellable: true,
     }, async (progress, token) => {
-      progress.report({ message: 'tokenizing and parsing…' });
-      const version = doc.version;
-      const analysis = await this.ctx.documents.get(doc);
-      const range = scope === 'selection' ? new vscode.Range(editor.selection.start, editor.selection.end) : fullRange(doc);
-      const { tokenizer } = await this.ctx.engine.ready(analysis.language);
-      const part = planForRange(tokenizer, doc.getText(), analysis, doc.offsetAt(range.start), doc.offsetAt(range.end));
-      if (token.isCancellationRequested) throw new vscode.CancellationError();
-      const labels = part.plan.groups.map((g) => part.text.slice(part.spans[g.span]!.start, part.spans[g.span]!.end));
-      let raw: AnalysisResult | undefined;
-      let runError: string | undefined;
+      // The core checks this signal between encoder runs, so a cancel stops within one run.
+      const abort = new AbortController();
+      const onCancel = token.onCancellationRequested(() => abort.abort());
+      const cancelled = () => { if (abort.signal.aborted) throw new vscode.CancellationError(); };
       try {
-        progress.report({ message: `loading ${settings.model}…` });
-        const dir = modelFolder(settings.model, this.ctx.engine.cacheDir);
-        const runtime = await this.host.runtime(dir, settings.provider);
-        if (token.isCancellationRequested) throw new vscode.CancellationError();
-        progress.report({ message: `running the encoder on ${part.encoding.length} tokens (${useStrategies.join(', ')})…` });
-        raw = await runModelAnalysis(runtime, dir, part.encoding, part.plan, labels, useStrategies, settings.provider);
-        this.ctx.log.info(`analysis of ${doc.uri.fsPath}: provider ${raw.provider.used}`
-          + `${raw.provider.failures.length ? ` (fell back from ${raw.provider.failures.map((f) => `${f.provider}: ${f.reason}`).join('; ')})` : ''}`
-          + `${raw.randomWeights ? ', random weights' : ''}`);
-      } catch (err) {
-        if (err instanceof vscode.CancellationError) throw err;
-        runError = err instanceof Error ? err.message.split('\n')[0]! : String(err);
-        this.ctx.log.warn(`encoder not run: ${err instanceof Error && err.stack ? err.stack : runError}`);
+        progress.report({ message: 'tokenizing and parsing…' });
+        const version = doc.version;
+        const analysis = await this.ctx.documents.get(doc);
+        const range = scope === 'selection' ? new vscode.Range(editor.selection.start, editor.selection.end) : fullRange(doc);
+        const { tokenizer } = await this.ctx.engine.ready(analysis.language);
+        const part = planForRange(tokenizer, doc.getText(), analysis, doc.offsetAt(range.start), doc.offsetAt(range.end));
+        cancelled();
+        const labels = part.plan.groups.map((g) => part.text.slice(part.spans[g.span]!.start, part.spans[g.span]!.end));
+        let raw: AnalysisResult | undefined;
+        let runError: string | undefined;
+        try {
+          progress.report({ message: `loading ${settings.model}…` });
+          const dir = modelFolder(settings.model, this.ctx.engine.cacheDir);
+          const runtime = await this.host.runtime(dir, settings.provider);
+          cancelled();
+          const reducers = await strategyReducers(dir, runtime.info.dModel, useStrategies, {
+            trainIfMissing: isEmbedded(settings.model),
+            tokenizerDir: (await this.ctx.engine.tokenizer()).located.dir,
+            signal: abort.signal,
+            onTraining: (p) => progress.report({ message: `training the learned merger (first use): epoch ${p.epoch}/${p.epochs}…` }),
+            onTrained: (file) => this.ctx.log.info(`trained the learned merger for ${settings.model} on first use: ${file}`),
+          });
+          progress.report({ message: `running the encoder on ${part.encoding.length} tokens (${useStrategies.join(', ')})…` });
+          raw = await runModelAnalysis(runtime, part.encoding, part.plan, labels, reducers, settings.provider, abort.signal);
+          this.ctx.log.info(`analysis of ${doc.uri.fsPath}: provider ${raw.provider.used}`
+            + `${raw.provider.failures.length ? ` (fell back from ${raw.provider.failures.map((f) => `${f.provider}: ${f.reason}`).join('; ')})` : ''}`
+            + `${raw.randomWeights ? ', random weights' : ''}`);
+        } catch (err) {
+          cancelled();
+          if (err instanceof vscode.CancellationError) throw err;
+          runError = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+          this.ctx.log.warn(`encoder not run: ${err instanceof Error && err.stack ? err.stack : runError}`);
+        }
+        cancelled();
+        const record = buildRecord(doc, version, range, part, raw, runError, settings.model, useStrategies[0]!);
+        this.results.set(record);
+        if (runError) {
+          void vscode.window.showWarningMessage(`Subtoken Lens: showing token counts and analytic FLOPs only; the encoder did not run: ${runError}`, 'Show Log')
+            .then((p) => { if (p) this.ctx.log.show(true); });
+        }
+        return record;
+      } finally {
+        onCancel.dispose();
       }
-      if (token.isCancellationRequested) throw new vscode.CancellationError();
-      const record = buildRecord(doc, version, range, part, raw, runError, settings.model, useStrategies[0]!);
-      this.results.set(record);
-      if (runError) {
-        void vscode.window.showWarningMessage(`Subtoken Lens: showing token counts and analytic FLOPs only; the encoder did not run: ${runError}`, 'Show Log')
-          .then((p) => { if (p) this.ctx.log.show(true); });
-      }
-      return record;
     });
   }
 
@@ -275,7 +291,7 @@ function buildRecord(
         countedBefore: raw.totals.graphFlopsBefore, countedAfter: raw.totals.graphFlopsAfter,
         latencyBeforeMs: latencyBefore, latencyAfterMs: latencyAfter,
         pooledCosine: Math.min(...pooled),
-        provider: raw.provider.used, fallbacks: raw.provider.failures.map((f) => f.provider),
+        provider: raw.provider.used, requestedProvider: raw.provider.requested, fallbacks: raw.provider.failures.map((f) => f.provider),
         randomWeights: raw.randomWeights,
       },
     };

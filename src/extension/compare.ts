@@ -1,15 +1,17 @@
 // "Compare Strategies": runs average and learned merging on the same input and opens a side-by-
-// side table. Without a trained merger for the model, says how to get one and compares nothing.
+// side table. An embedded model's learned merger is trained on first use; a downloaded model
+// without one gets a pointer to "Train Learned Merger" and no comparison.
 import * as vscode from 'vscode';
 import { loadMergerParams } from '../core/runtime/merger';
 import type { Analyzer } from './analysis';
 import type { Ctx } from './ctx';
 import { formatMs } from './format';
-import { modelFolder } from './models';
+import { isEmbedded, modelFolder } from './models';
 
 export async function compareStrategies(ctx: Ctx, analyzer: Analyzer): Promise<void> {
-  const dir = modelFolder(ctx.config.settings.model, ctx.engine.cacheDir);
-  if (!loadMergerParams(dir)) {
+  const model = ctx.config.settings.model;
+  const dir = modelFolder(model, ctx.engine.cacheDir);
+  if (!isEmbedded(model) && !loadMergerParams(dir)) {
     const pick = await vscode.window.showWarningMessage(
       `Subtoken Lens: ${ctx.config.settings.model} has no learned merger yet, so there is nothing to compare the average with.`,
       'Train Learned Merger');

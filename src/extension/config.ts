@@ -23,13 +23,23 @@ export class Config implements vscode.Disposable {
     return this.current;
   }
 
+  /** The settings as they apply to one folder or file (`resource`-scoped ones may differ per folder). */
+  forResource(uri: vscode.Uri): Settings {
+    return this.read(uri);
+  }
+
+  /** VS Code's own `files.exclude` for a folder (raw: `{ glob: true | false | { when } }`). */
+  filesExclude(uri: vscode.Uri): unknown {
+    return vscode.workspace.getConfiguration('files', uri).get('exclude');
+  }
+
   /** Writes a setting for the user (global) scope. */
   async update(key: string, value: unknown): Promise<void> {
     await vscode.workspace.getConfiguration(SECTION).update(key, value, vscode.ConfigurationTarget.Global);
   }
 
-  private read(): Settings {
-    const cfg = vscode.workspace.getConfiguration(SECTION);
+  private read(scope?: vscode.Uri): Settings {
+    const cfg = vscode.workspace.getConfiguration(SECTION, scope);
     const { settings, problems } = parseSettings((key) => cfg.get(key));
     for (const p of problems) this.log.warn(p);
     return settings;

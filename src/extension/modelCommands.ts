@@ -1,10 +1,12 @@
 // Model management commands: pick, download, train the learned merger, clear the cache.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { readEmbeddingsFile, saveMergerParams, trainMerger } from '../core/runtime/merger';
+import { modelEmbeddings } from '../core/runtime/learned';
+import { saveMergerParams, trainMerger } from '../core/runtime/merger';
 import type { Analyzer } from './analysis';
 import type { Ctx } from './ctx';
-import { MODEL_REPOS, clearModelCache, downloadModel, modelFolder } from './models';
+import { MODEL_REPOS, checkEndpoint, clearModelCache, downloadModel, modelFolder } from './models';
 import { MODELS, type ModelChoice } from './settings';
 import { modelDir } from '../core/runtime/fetch';
 
@@ -31,49 +33,75 @@ export async function selectModel(ctx: Ctx, analyzer: Analyzer): Promise<void> {
 }
 
 export async function download(ctx: Ctx): Promise<void> {
-  if (!ctx.config.settings.allowDownloads) {
+  const settings = ctx.config.settings;
+  if (!settings.allowDownloads) {
+    ctx.log.info('Download Model...: refused, subtokenLens.allowDownloads is off');
     const choice = await vscode.window.showWarningMessage(
-      'Subtoken Lens downloads nothing unless "subtokenLens.allowDownloads" is on.', 'Open Setting');
+      'Subtoken Lens: downloads are off, so nothing was downloaded. Turn on "subtokenLens.allowDownloads" to let '
+      + `Download Model... fetch from ${settings.hubEndpoint}.`, 'Open Setting');
     if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', 'subtokenLens.allowDownloads');
     return;
   }
+  const endpoint = checkEndpoint(settings.hubEndpoint);
   const cache = ctx.engine.cacheDir;
   const pick = await vscode.window.showQuickPick(
-    (Object.keys(MODEL_REPOS) as ModelChoice[]).map((m) => ({ label: m, description: MODEL_REPOS[m], model: m })),
-    { title: 'Subtoken Lens: download a model from the Hugging Face Hub' });
+    (Object.keys(MODEL_REPOS) as ModelChoice[]).map((m) => ({
+      label: m, description: MODEL_REPOS[m], detail: downloaded(m, cache) ? 'in the cache: checks for a newer revision' : undefined, model: m,
+    })),
+    { title: `Subtoken Lens: download a model from ${endpoint}` });
   if (!pick) return;
   const result = await vscode.window.withProgress({
     location: vscode.ProgressLocation.Notification, title: `Downloading ${MODEL_REPOS[pick.model]}`, cancellable: true,
   }, async (progress, token) => {
     const abort = new AbortController();
-    token.onCancellationRequested(() => abort.abort());
-    return downloadModel(pick.model, cache, abort.signal, (message) => progress.report({ message }));
+    const onCancel = token.onCancellationRequested(() => abort.abort());
+    try {
+      return await downloadModel(pick.model, { cacheDir: cache, endpoint, signal: abort.signal, onProgress: (message) => progress.report({ message }) });
+    } finally {
+      onCancel.dispose();
+    }
   });
-  ctx.log.info(`downloaded ${result.repo}@${result.commit ?? result.revision} into ${result.dir} (${result.downloadedBytes} bytes)`);
-  const use = await vscode.window.showInformationMessage(`Subtoken Lens: ${result.repo} is ready.`, 'Use It');
-  if (use) await ctx.config.update('model', pick.model);
+  ctx.log.info(`downloaded ${result.repo}@${result.commit ?? result.revision} from ${endpoint} into ${result.dir} `
+    + `(${result.downloadedBytes} bytes${result.fromCache ? ', already cached' : ''})`);
+  const use = await vscode.window.showInformationMessage(
+    `Subtoken Lens: ${result.repo} is ${result.fromCache ? 'already up to date' : 'downloaded'} (${(result.files.reduce((a, f) => a + f.size, 0) / 1e6).toFixed(1)} MB).`,
+    'Use It');
+  if (use) {
+    await ctx.config.update('model', pick.model);
+    void vscode.window.showInformationMessage(`Subtoken Lens: model set to ${pick.model}.`);
+  }
 }
 
 export async function train(ctx: Ctx): Promise<void> {
   const settings = ctx.config.settings;
   const dir = modelFolder(settings.model, ctx.engine.cacheDir);
   const { located } = await ctx.engine.tokenizer();
-  const matrix = readEmbeddingsFile(dir);
+  const matrix = modelEmbeddings(dir);
   const { params, report } = await vscode.window.withProgress({
     location: vscode.ProgressLocation.Notification, title: `Training the learned merger for ${settings.model}`, cancellable: true,
-  }, (progress, token) => {
+  }, async (progress, token) => {
     const abort = new AbortController();
-    token.onCancellationRequested(() => abort.abort());
-    return trainMerger({
-      tokenizerDir: located.dir, embeddings: matrix.embeddings, vocabSize: matrix.vocabSize, dModel: matrix.dModel,
-      embeddingsSource: dir, signal: abort.signal,
-      onProgress: (p) => progress.report({ message: `epoch ${p.epoch}/${p.epochs}, loss ${p.trainLoss.toFixed(4)}`, increment: 100 / p.epochs }),
-    });
+    const onCancel = token.onCancellationRequested(() => abort.abort());
+    try {
+      return await trainMerger({
+        tokenizerDir: located.dir, embeddings: matrix.embeddings, vocabSize: matrix.vocabSize, dModel: matrix.dModel,
+        embeddingsSource: matrix.source, signal: abort.signal,
+        onProgress: (p) => progress.report({ message: `epoch ${p.epoch}/${p.epochs}, loss ${p.trainLoss.toFixed(4)}`, increment: 100 / p.epochs }),
+      });
+    } finally {
+      onCancel.dispose();
+    }
   });
   const file = saveMergerParams(dir, params);
-  ctx.log.info(`learned merger saved to ${file}: ${JSON.stringify(report).slice(0, 500)}`);
-  const use = await vscode.window.showInformationMessage(`Subtoken Lens: learned merger trained and saved (${file}).`, 'Use Learned Strategy');
-  if (use) await ctx.config.update('strategy', 'learned');
+  const held = report.heldOut;
+  ctx.log.info(`learned merger saved to ${file}: ${report.examples.train} training examples, ${report.epochs} epochs; held-out cosine `
+    + `learned ${held.learned.cosine.toFixed(4)} vs average ${held.average.cosine.toFixed(4)}`);
+  const use = await vscode.window.showInformationMessage(
+    `Subtoken Lens: learned merger for ${settings.model} trained on ${report.examples.train.toLocaleString('en-US')} examples `
+    + `(held-out cosine ${held.learned.cosine.toFixed(3)} vs average ${held.average.cosine.toFixed(3)}) and saved.`,
+    'Use Learned Strategy', 'Show Log');
+  if (use === 'Use Learned Strategy') await ctx.config.update('strategy', 'learned');
+  else if (use === 'Show Log') ctx.log.show(true);
 }
 
 export async function clearCache(ctx: Ctx, analyzer: Analyzer): Promise<void> {
@@ -81,6 +109,18 @@ export async function clearCache(ctx: Ctx, analyzer: Analyzer): Promise<void> {
   const ok = await vscode.window.showWarningMessage(`Delete every downloaded and generated model in ${cache}?`, { modal: true }, 'Delete');
   if (ok !== 'Delete') return;
   await analyzer.host.release();
+  // The core counts downloaded models (those with a manifest); the generated embedded ones are
+  // counted here so the message adds up to what was on disk.
+  const generated = generatedModelFolders(cache);
   const { removed, bytes } = clearModelCache(cache);
-  void vscode.window.showInformationMessage(`Subtoken Lens: removed ${removed} model folder(s), ${(bytes / 1e6).toFixed(1)} MB.`);
+  ctx.log.info(`model cache cleared: ${removed} downloaded, ${generated} generated, ${bytes} bytes in ${cache}`);
+  void vscode.window.showInformationMessage(
+    `Subtoken Lens: removed ${removed} downloaded and ${generated} generated model folder(s), ${(bytes / 1e6).toFixed(1)} MB. `
+    + 'Embedded models are generated again on next use.');
+}
+
+function generatedModelFolders(cacheDir: string): number {
+  const root = join(cacheDir, 'models');
+  if (!existsSync(root)) return 0;
+  return readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name.startsWith('embedded-')).length;
 }

@@ -1,8 +1,11 @@
 // Model side of the extension: which folder a model setting means, one loaded encoder at a time
 // (onnxruntime sessions are big), and the analysis run on it. All core calls go through here.
 import { existsSync } from 'node:fs';
-import { analyzeFile, averageReducer, loadEncoder, loadLearnedReducer, resolveModelDir, type AnalysisResult, type T5EncoderRuntime } from '../core/runtime';
-import { clearModelCache, fetchModel, listCachedModels, modelDir } from '../core/runtime/fetch';
+import { join } from 'node:path';
+import { analyzeFile, averageReducer, loadEncoder, resolveModelDir, type AnalysisResult, type GroupReducer, type T5EncoderRuntime } from '../core/runtime';
+import { clearModelCache, fetchModel, listCachedModels, modelDir, type FetchProgress } from '../core/runtime/fetch';
+import { loadOrTrainLearnedReducer } from '../core/runtime/learned';
+import { MERGER_FILE_NAME, type TrainProgress } from '../core/runtime/merger';
 import type { Encoding } from '../core/types';
 import type { MergePlan } from '../core/merge/plan';
 import type { ModelChoice, Strategy } from './settings';
@@ -23,6 +26,11 @@ export class ModelNotDownloadedError extends Error {
   }
 }
 
+/** Shipped random-weight models: generated on first use, their learned merger trained on first use. */
+export function isEmbedded(choice: ModelChoice): boolean {
+  return choice === 'embedded-tiny' || choice === 'embedded-small';
+}
+
 /** Folder of a model choice; embedded models are generated into the cache on first use. */
 export function modelFolder(choice: ModelChoice, cacheDir: string): string {
   if (choice === 'embedded-tiny') return resolveModelDir('tiny', cacheDir);
@@ -33,20 +41,43 @@ export function modelFolder(choice: ModelChoice, cacheDir: string): string {
   return dir;
 }
 
-export function downloadModel(choice: ModelChoice, cacheDir: string, signal: AbortSignal, onProgress: (msg: string) => void) {
-  const repo = MODEL_REPOS[choice];
-  if (!repo) throw new Error(`${choice} is shipped with the extension; there is nothing to download`);
-  return fetchModel({ repo, cacheDir, signal, onProgress: (p: unknown) => onProgress(describeProgress(p)) } as Parameters<typeof fetchModel>[0]);
+export interface DownloadOptions {
+  readonly cacheDir: string;
+  /** The Hub or a mirror with its URL layout (the `hubEndpoint` setting). */
+  readonly endpoint: string;
+  readonly signal: AbortSignal;
+  readonly onProgress: (message: string) => void;
 }
 
-function describeProgress(p: unknown): string {
-  if (p && typeof p === 'object') {
-    const o = p as Record<string, unknown>;
-    const file = typeof o.file === 'string' ? o.file : typeof o.path === 'string' ? o.path : '';
-    const done = typeof o.bytesDone === 'number' ? o.bytesDone : typeof o.loaded === 'number' ? o.loaded : undefined;
-    return done !== undefined ? `${file} ${(done / 1e6).toFixed(1)} MB` : file;
+export function downloadModel(choice: ModelChoice, opts: DownloadOptions) {
+  const repo = MODEL_REPOS[choice];
+  if (!repo) throw new Error(`${choice} is shipped with the extension; there is nothing to download`);
+  return fetchModel({
+    repo, cacheDir: opts.cacheDir, endpoint: checkEndpoint(opts.endpoint), signal: opts.signal,
+    onProgress: (p) => opts.onProgress(describeProgress(p)),
+  });
+}
+
+/** The endpoint as an http(s) URL without a trailing slash, or a clear error naming the setting. */
+export function checkEndpoint(endpoint: string): string {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new Error(`subtokenLens.hubEndpoint ${JSON.stringify(endpoint)} is not a URL (expected e.g. https://huggingface.co)`);
   }
-  return String(p);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new Error(`subtokenLens.hubEndpoint must be an http(s) URL, got ${JSON.stringify(endpoint)}`);
+  }
+  return endpoint.replace(/\/+$/, '');
+}
+
+export function describeProgress(p: FetchProgress): string {
+  const mb = (b: number) => (b / 1e6).toFixed(1);
+  const file = `${p.file} (${p.fileIndex + 1}/${p.fileCount})`;
+  if (p.phase === 'verify') return `verifying ${file}`;
+  if (p.phase === 'done') return 'done';
+  return `${file} ${mb(p.fileBytes)}${p.fileTotal !== undefined ? `/${mb(p.fileTotal)}` : ''} MB`;
 }
 
 export { clearModelCache, listCachedModels };
@@ -73,19 +104,49 @@ export class ModelHost {
   }
 }
 
+export interface ReducerOptions {
+  /** Train the learned merger when the folder has none (embedded models only). */
+  readonly trainIfMissing: boolean;
+  readonly tokenizerDir: string;
+  readonly signal: AbortSignal;
+  readonly onTraining: (p: TrainProgress) => void;
+  readonly onTrained: (file: string) => void;
+}
+
+/** The reducer of each strategy; the learned one is read from the model folder or, for an
+ *  embedded model, trained there on first use. */
+export async function strategyReducers(
+  dir: string, dModel: number, strategies: readonly Strategy[], opts: ReducerOptions,
+): Promise<{ name: Strategy; reducer: GroupReducer }[]> {
+  const out: { name: Strategy; reducer: GroupReducer }[] = [];
+  for (const name of strategies) {
+    if (name === 'average') {
+      out.push({ name, reducer: averageReducer });
+      continue;
+    }
+    if (!opts.trainIfMissing && !existsSync(join(dir, MERGER_FILE_NAME))) {
+      throw new Error(`this model has no learned merger yet (${MERGER_FILE_NAME}); run "Train Learned Merger" or use the average strategy`);
+    }
+    const learned = await loadOrTrainLearnedReducer(dir, dModel, {
+      trainIfMissing: opts.trainIfMissing, tokenizerDir: opts.tokenizerDir, signal: opts.signal, onProgress: opts.onTraining,
+    });
+    if (learned.trained) opts.onTrained(join(dir, MERGER_FILE_NAME));
+    out.push({ name, reducer: learned.reducer });
+  }
+  return out;
+}
+
 /** Runs the encoder on the plan's groups (token positions of each merged identifier). */
 export async function runModelAnalysis(
-  runtime: T5EncoderRuntime, modelDir: string, encoding: Encoding, plan: MergePlan, labels: readonly string[],
-  strategies: readonly Strategy[], provider: string,
+  runtime: T5EncoderRuntime, encoding: Encoding, plan: MergePlan, labels: readonly string[],
+  strategies: readonly { name: Strategy; reducer: GroupReducer }[], provider: string, signal: AbortSignal,
 ): Promise<AnalysisResult> {
   const groups = plan.groups.map((g) => Array.from({ length: g.tokenCount }, (_, k) => g.firstToken + k));
   return analyzeFile(runtime, { ids: encoding.ids, groups, groupLabels: [...labels] }, {
-    strategies: strategies.map((name) => ({
-      name,
-      reducer: name === 'average' ? averageReducer : loadLearnedReducer(modelDir, runtime.info.dModel),
-    })),
+    strategies,
     runs: 5,
     warmup: 1,
     requestedProvider: provider,
+    signal,
   });
 }

@@ -30,6 +30,7 @@ export interface Settings {
   readonly reportExclude: readonly string[];
   readonly reportMaxFileSize: number;
   readonly allowDownloads: boolean;
+  readonly hubEndpoint: string;
 }
 
 type Spec =
@@ -100,12 +101,14 @@ export const SETTING_SPECS: readonly AnySpec[] = [
   },
   {
     field: 'reportInclude', key: 'report.include', scope: 'resource',
-    description: 'Glob patterns of files the workspace report reads (empty: every file in a supported language).',
+    description: 'Files the workspace report reads, as .gitignore-style patterns (`src/**` under the folder\'s `src`, '
+      + '`*.py` at any depth; `{a,b}` alternatives allowed). Empty: every file in a supported language.',
     spec: { type: 'array', default: [] },
   },
   {
     field: 'reportExclude', key: 'report.exclude', scope: 'resource',
-    description: 'Glob patterns of files the workspace report skips, on top of .gitignore.',
+    description: 'Files the workspace report skips, as .gitignore-style patterns, on top of the folder\'s .gitignore files '
+      + 'and `#files.exclude#`.',
     spec: { type: 'array', default: ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/out/**', '**/*.min.js'] },
   },
   {
@@ -118,6 +121,12 @@ export const SETTING_SPECS: readonly AnySpec[] = [
     description: 'Allow "Download Model..." to fetch weights and tokenizers from the Hugging Face Hub. '
       + 'Nothing is downloaded otherwise.',
     spec: { type: 'boolean', default: false },
+  },
+  {
+    field: 'hubEndpoint', key: 'hubEndpoint', scope: 'machine',
+    description: 'Where "Download Model..." fetches from: the Hugging Face Hub, or a mirror with the same URL layout '
+      + '(`{endpoint}/api/models/{repo}/revision/{revision}` and `{endpoint}/{repo}/resolve/{commit}/{file}`).',
+    spec: { type: 'string', default: 'https://huggingface.co' },
   },
 ];
 

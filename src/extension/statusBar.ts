@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
 import { formatInt, formatReduction } from './format';
 import { fileSummary } from './hoverText';
-import { COMMANDS } from './manifest';
+import { ACTIVATION_LANGUAGES, COMMANDS } from './manifest';
 import { WINDOW_CAPACITY, WINDOW_SIZE } from './services';
 
 const DEBOUNCE_MS = 400;
@@ -35,10 +35,20 @@ export class StatusItem implements vscode.Disposable {
   private async update(): Promise<void> {
     const gen = ++this.generation;
     const doc = vscode.window.activeTextEditor?.document;
-    if (!doc || !this.ctx.documents.languageOf(doc)) {
+    if (!doc || !['file', 'untitled', 'vscode-remote'].includes(doc.uri.scheme)) {
       this.item.hide();
       return;
     }
+    if (!this.ctx.documents.languageOf(doc)) {
+      // Quietly: no warning colour, no notification; the tooltip says why there are no numbers.
+      this.item.text = '$(symbol-key) no subtokens';
+      this.item.tooltip = unsupportedText(doc.languageId);
+      this.item.backgroundColor = undefined;
+      this.item.command = undefined;
+      this.item.show();
+      return;
+    }
+    this.item.command = COMMANDS.analyzeFile.id;
     if (!this.ctx.documents.peek(doc)) {
       this.item.text = '$(loading~spin) subtokens';
       this.item.tooltip = 'Subtoken Lens: counting subtokens…';
@@ -68,4 +78,10 @@ export class StatusItem implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
     this.item.dispose();
   }
+}
+
+/** What the status bar says for a file in a language without a grammar. */
+export function unsupportedText(languageId: string): string {
+  return `Subtoken Lens: no grammar for "${languageId}", so this file is not split into identifiers `
+    + `(supported: ${ACTIVATION_LANGUAGES.join(', ')}).`;
 }

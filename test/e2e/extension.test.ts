@@ -2,16 +2,19 @@
 // person would: open files, hover identifiers, run commands from the palette, read what appears.
 // Run with `node scripts/test.mjs --e2e` (installs code-server/Chromium on first run).
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import {
-  buildVsix, ensureTools, hoverWord, installVsix, launchBrowser, makeSandbox, openFile, removeSandbox, runCommand,
-  screenshot, sleep, startCodeServer, statusBarItem, TOKENIZER_DIR, waitForNotification, webviewFrame, writeUserSettings,
-  type CodeServer,
+  buildVsix, clearNotifications, clickNotificationButton, editorText, ensureTools, hoverWord, installVsix, launchBrowser,
+  makeSandbox, noSubtokenHover, openFile, removeSandbox, runCommand, screenshot, sleep, startCodeServer, statusBarItem,
+  toggleSettingInUi, TOKENIZER_DIR, waitForNotification, webviewFrame, writeUserSettings, type CodeServer,
 } from './harness';
-import { writeSampleWorkspace } from './workspace';
+import { startLoopbackHub, type LoopbackHub } from './hub';
+import { FILES_EXCLUDE, IGNORED_FILES, SAMPLE_FILES, writeSampleWorkspace } from './workspace';
+import { ensureEmbeddedModel } from '../../src/core/runtime/embedded-model';
 import { loadTokenizer } from '../../src/core/tokenizer';
 
 const KEEP = process.env.E2E_KEEP === '1';
@@ -22,6 +25,24 @@ describe('Subtoken Lens in a real VS Code', { timeout: 300_000 }, () => {
   let page: Page;
   let sandboxRoot = '';
   let workspace = '';
+  let hub: LoopbackHub | undefined;
+  let hubModelSource = '';
+  const settingsFile = () => join(sandboxRoot, 'user-data', 'User', 'settings.json');
+  /** User settings, plus the machine settings a remote window writes machine-scoped keys to. */
+  const userSettings = () => {
+    const machine = join(sandboxRoot, 'user-data', 'Machine', 'settings.json');
+    return {
+      ...(existsSync(machine) ? JSON.parse(readFileSync(machine, 'utf8')) : {}),
+      ...JSON.parse(readFileSync(settingsFile(), 'utf8')),
+    } as Record<string, unknown>;
+  };
+  /** The extension's model cache: HOME is the sandbox, so ~/.cache/subtoken-lens lies inside it. */
+  const modelCache = () => join(sandboxRoot, '.cache', 'subtoken-lens', 'models');
+  const extensionLog = () => {
+    const logs = findFiles(join(sandboxRoot, 'user-data', 'logs'), /Subtoken Lens\.log$/);
+    assert.ok(logs.length > 0, 'no Subtoken Lens log file');
+    return readFileSync(logs[0]!, 'utf8');
+  };
 
   before(async () => {
     assert.ok(existsSync(join(TOKENIZER_DIR, 'vocab.json')), `the CodeT5 tokenizer is expected at ${TOKENIZER_DIR}`);
@@ -30,7 +51,25 @@ describe('Subtoken Lens in a real VS Code', { timeout: 300_000 }, () => {
     const sandbox = makeSandbox();
     sandboxRoot = sandbox.root;
     workspace = writeSampleWorkspace(sandbox.root);
-    writeUserSettings(sandbox.userDataDir, { 'subtokenLens.tokenizerPath': TOKENIZER_DIR });
+    // A random-weight tiny model served as "Salesforce/codet5-small" by a loopback Hub.
+    hubModelSource = mkdtempSync(join(tmpdir(), 'subtoken-e2e-hub-'));
+    const tiny = ensureEmbeddedModel('tiny', hubModelSource);
+    hub = await startLoopbackHub({
+      'Salesforce/codet5-small': {
+        files: {
+          'config.json': readFileSync(join(tiny, 'config.json')),
+          'onnx/encoder_model.onnx': readFileSync(join(tiny, 'encoder_model.onnx')),
+          'README.md': Buffer.from('served by the e2e test\n'),
+        },
+      },
+    });
+    writeUserSettings(sandbox.userDataDir, {
+      'subtokenLens.tokenizerPath': TOKENIZER_DIR,
+      'subtokenLens.hubEndpoint': hub.endpoint,
+      'files.exclude': FILES_EXCLUDE,
+      // The comparison table is read from the editor's lines: keep each row on one line.
+      '[markdown]': { 'editor.wordWrap': 'off' },
+    });
     installVsix(vsix, sandbox);
     server = await startCodeServer(sandbox, workspace);
     browser = await launchBrowser();
@@ -44,6 +83,8 @@ describe('Subtoken Lens in a real VS Code', { timeout: 300_000 }, () => {
     await browser?.close().catch(() => undefined);
     if (server && process.env.E2E_LOGS === '1') process.stderr.write(server.logs());
     await server?.stop();
+    await hub?.close();
+    if (hubModelSource) rmSync(hubModelSource, { recursive: true, force: true });
     if (!KEEP && sandboxRoot) removeSandbox(sandboxRoot);
   });
 
@@ -71,15 +112,16 @@ describe('Subtoken Lens in a real VS Code', { timeout: 300_000 }, () => {
 
   it('analyses the file from the palette: CodeLens numbers, coloured identifiers, results view', async () => {
     await runCommand(page, 'Subtoken Lens: Analyze Token Merging in File');
-    const lens = page.locator('.contentWidgets .codelens-decoration, .codelens-decoration').filter({ hasText: /positions/ }).first();
+    const lens = page.locator('.codelens-decoration').filter({ hasText: /positions/ }).first();
     await lens.waitFor({ timeout: 90_000 });
-    const lensText = (await page.locator('.codelens-decoration').allInnerTexts()).join(' | ');
-    assert.match(lensText, /File: [\d,]+ → [\d,]+ positions \(−[\d.]+%\)/, lensText);
-    assert.match(lensText, /FLOPs .* analytic, −[\d.]+% counted/, lensText);
-    assert.match(lensText, /Latency [\d.]+ ms → [\d.]+ ms/, lensText);
-    assert.match(lensText, /Pooled cosine 0?\.\d{4}|Pooled cosine 1\.0000/, lensText);
+    const lensText = await lens.innerText();
+    // Three short lenses on one line: lengths and FLOPs | latency and provider | output change.
+    assert.match(lensText, /File [\d,]+ → [\d,]+ positions \(−[\d.]+%\), FLOPs −[\d.]+%/, lensText);
+    assert.match(lensText, /[\d.]+ → [\d.]+ ms \([\d.]+×, cpu\)/, lensText);
+    assert.match(lensText, /cos (0\.\d{4}|1\.0000) \(average\)/, lensText);
     // The default model is the embedded one: its numbers must say so.
-    assert.match(lensText, /random weights/, lensText);
+    assert.match(lensText, /embedded-tiny, random weights/, lensText);
+    assert.equal(await lensFits(lens), 3, lensText);
     const coloured = await page.locator('.editor-instance .view-overlays .cdr[class*="ced-"]').count();
     assert.ok(coloured > 0, 'merged identifiers should be decorated');
     await page.locator('.pane-header', { hasText: 'Token Merging' }).first().click().catch(() => undefined);
@@ -118,32 +160,165 @@ describe('Subtoken Lens in a real VS Code', { timeout: 300_000 }, () => {
     await waitForNotification(page, /report exported to .*exported-report\.json/, 20_000);
     const exported = JSON.parse(readFileSync(target, 'utf8'));
     assert.equal(exported.schema, 'subtoken-lens/report');
-    assert.equal(exported.totals.files, 4);
+    // The four sample files; not the one .gitignore names nor the one under files.exclude.
+    assert.equal(exported.totals.files, Object.keys(SAMPLE_FILES).length);
+    const paths = exported.files.map((f: { path: string }) => f.path).sort();
+    assert.deepEqual(paths, Object.keys(SAMPLE_FILES).sort());
+    for (const ignored of Object.keys(IGNORED_FILES)) assert.ok(!JSON.stringify(exported).includes(ignored), ignored);
+    // It ran on worker threads inside the extension host (piscina from the VSIX).
+    assert.match(extensionLog(), /workspace report: 4 files, \d+ skipped, in \d+ ms on \d+ worker threads?/);
   });
 
-  it('changes the model setting through Select Model... and the next analysis uses it', async () => {
-    const settingsFile = join(sandboxRoot, 'user-data', 'User', 'settings.json');
-    await openFile(page, 'shoppingCart.ts');
-    await runCommand(page, 'Subtoken Lens: Select Model...');
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'embedded-small' }).first();
+  it('analyses a selection', async () => {
+    await openFile(page, 'OrderProcessor.java');
+    await page.locator('.editor-instance .view-line', { hasText: 'processPendingOrder' }).first().click();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.keyboard.press('Shift+End');
+    await runCommand(page, 'Subtoken Lens: Analyze Token Merging in Selection');
+    const lens = page.locator('.codelens-decoration', { hasText: /^Selection / }).first();
+    await lens.waitFor({ timeout: 60_000 });
+    const text = await lens.innerText();
+    const m = /Selection ([\d,]+) → ([\d,]+) positions/.exec(text);
+    assert.ok(m, text);
+    const full = SAMPLE_FILES['OrderProcessor.java']!;
+    const lines = full.split('\n');
+    const i = lines.findIndex((l) => l.includes('processPendingOrder'));
+    // Home goes to the first non-blank character, so the selection starts at "public".
+    const selected = lines.slice(i, i + 3).join('\n').trimStart();
+    // Positions = the selection's own tokens + <s></s>, independently tokenized here.
+    assert.equal(Number(m[1]!.replace(/,/g, '')), loadTokenizer(TOKENIZER_DIR).encode(selected).length + 2, text);
+    assert.ok(Number(m[2]!.replace(/,/g, '')) < Number(m[1]!.replace(/,/g, '')), text);
+  });
+
+  it('compares average and learned merging side by side, training the learned merger on first use', async () => {
+    await runCommand(page, 'Subtoken Lens: Compare Strategies');
+    const text = await editorText(page, 'Merging strategies', 120_000);
+    await screenshot(page, 'compare-strategies');
+    assert.match(text, /Model embedded-tiny \(\*\*random weights\*\*/, text);
+    for (const strategy of ['average', 'learned']) {
+      assert.match(text, new RegExp(`\\| ${strategy} \\| (0\\.\\d{4}|1\\.0000) \\| -?[\\d.]+ \\| -?[\\d.]+ \\| [\\d.]+ ms \\| [\\d.]+× \\|`), text);
+    }
+    assert.match(extensionLog(), /trained the learned merger for embedded-tiny on first use: .*merger\.json/);
+    assert.equal(findFiles(modelCache(), /^merger\.json$/).length, 1);
+    await runCommand(page, 'View: Revert and Close Editor');
+    await clearNotifications(page);
+  });
+
+  it('trains the learned merger on request and says how it compares', async () => {
+    const merger = findFiles(modelCache(), /^merger\.json$/)[0]!;
+    const before = statSync(merger).mtimeMs;
+    await runCommand(page, 'Subtoken Lens: Train Learned Merger');
+    const toast = await waitForNotification(page, /learned merger for embedded-tiny trained on/, 90_000);
+    assert.match(toast, /trained on [\d,]+ examples \(held-out cosine -?[\d.]+ vs average -?[\d.]+\) and saved/, toast);
+    assert.ok(statSync(merger).mtimeMs > before, 'merger.json should be rewritten');
+    await clearNotifications(page);
+  });
+
+  it('refuses to download while downloads are off, then a person turns them on in the Settings UI', async () => {
+    await runCommand(page, 'Subtoken Lens: Download Model...');
+    await waitForNotification(page, /downloads are off, so nothing was downloaded/);
+    assert.deepEqual(hub!.requests, [], 'nothing may reach the Hub while downloads are off');
+    // The notification's button opens the Settings editor at the setting.
+    await clickNotificationButton(page, /downloads are off/, 'Open Setting');
+    await toggleSettingInUi(page, 'subtokenLens.allowDownloads', 'to fetch weights and tokenizers');
+    await screenshot(page, 'settings-allow-downloads');
+    for (let i = 0; i < 20 && userSettings()['subtokenLens.allowDownloads'] !== true; i++) await sleep(250);
+    assert.equal(userSettings()['subtokenLens.allowDownloads'], true);
+    await clearNotifications(page);
+  });
+
+  it('downloads a model from the Hub endpoint (a loopback mirror) and analyses with it', async () => {
+    await openFile(page, 'user_service.py');
+    await runCommand(page, 'Subtoken Lens: Download Model...');
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'codet5-small' }).first();
     await row.waitFor({ timeout: 10_000 });
     await row.click();
-    await waitForNotification(page, /model set to embedded-small/);
-    assert.match(readFileSync(settingsFile, 'utf8'), /"subtokenLens\.model": "embedded-small"/);
+    await clickNotificationButton(page, /Salesforce\/codet5-small is downloaded/, 'Use It', 60_000);
+    await waitForNotification(page, /model set to codet5-small/);
+    assert.ok(hub!.requests.includes('/api/models/Salesforce/codet5-small/revision/main'), hub!.requests.join('\n'));
+    assert.ok(hub!.requests.some((r) => /^\/Salesforce\/codet5-small\/resolve\/[0-9a-f]{40}\/onnx\/encoder_model\.onnx$/.test(r)), hub!.requests.join('\n'));
+    assert.equal(userSettings()['subtokenLens.model'], 'codet5-small');
     await runCommand(page, 'Subtoken Lens: Analyze Token Merging in File');
-    const lens = page.locator('.codelens-decoration', { hasText: /embedded-small · random weights/ }).first();
-    await lens.waitFor({ timeout: 120_000 });
+    // The served weights are random and its config says so: the lens must say so too.
+    await page.locator('.codelens-decoration', { hasText: /codet5-small, random weights/ }).first().waitFor({ timeout: 60_000 });
+    await clearNotifications(page);
+  });
+
+  it('says clearly when the selected model folder is corrupt, and the editor keeps working', async () => {
+    const onnx = findFiles(join(modelCache()), /^encoder_model\.onnx$/).filter((f) => f.includes('Salesforce--codet5-small'));
+    assert.equal(onnx.length, 1, onnx.join('\n'));
+    writeFileSync(onnx[0]!, 'this is not an ONNX model');
+    // Selecting the model again drops the loaded session, so the next analysis reads the folder.
+    await runCommand(page, 'Subtoken Lens: Select Model...');
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'codet5-small' }).filter({ hasText: 'downloaded' }).first();
+    await row.waitFor({ timeout: 10_000 });
+    await row.click();
+    await waitForNotification(page, /model set to codet5-small/);
+    await runCommand(page, 'Subtoken Lens: Analyze Token Merging in File');
+    const toast = await waitForNotification(page, /the encoder did not run: .*encoder_model\.onnx is not a readable ONNX model/, 60_000);
+    assert.match(toast, /showing token counts and analytic FLOPs only/);
+    const lens = page.locator('.codelens-decoration', { hasText: /encoder not run/ }).first();
+    await lens.waitFor({ timeout: 15_000 });
+    assert.equal(await lensFits(lens), 2, await lens.innerText());
+    await screenshot(page, 'corrupt-model');
+    const hover = await hoverWord(page, 'find_active_users');
+    assert.match(hover, /identifier find_active_users/);
+    await statusBarItem(page, /subtokens \(/);
+    await clearNotifications(page);
+  });
+
+  it('clears the model cache after asking', async () => {
+    assert.ok(existsSync(modelCache()));
+    await runCommand(page, 'Subtoken Lens: Clear Model Cache');
+    const dialog = page.locator('.monaco-dialog-box', { hasText: /Delete every downloaded and generated model/ });
+    await dialog.waitFor({ timeout: 10_000 });
+    await dialog.locator('.monaco-button', { hasText: /^Delete$/ }).click();
+    // The downloaded codet5-small and the generated embedded-tiny.
+    const toast = await waitForNotification(page, /removed \d+ downloaded and \d+ generated model folder\(s\), [\d.]+ MB/);
+    assert.match(toast, /removed 1 downloaded and 1 generated model folder/);
+    assert.equal(findFiles(modelCache(), /\.onnx$/).length, 0, 'no model may remain in the cache');
+    await clearNotifications(page);
+  });
+
+  it('stays quiet on a file without a grammar', async () => {
+    await clearNotifications(page);
+    await openFile(page, 'README.md');
+    const item = await statusBarItem(page, /no subtokens/, 15_000);
+    assert.match(item, /no subtokens/);
+    assert.ok(await noSubtokenHover(page, 'connection', 2_500), 'no Subtoken Lens hover on a file without a grammar');
+    const toasts = await page.locator('.notification-toast').allInnerTexts();
+    assert.deepEqual(toasts, [], 'no notification for an unsupported file');
+  });
+
+  it('turns the hover off when a person unticks it in the Settings UI', async () => {
+    await toggleSettingInUi(page, 'subtokenLens.hover.enabled', 'Show the subtokens of the identifier under the mouse');
+    for (let i = 0; i < 20 && userSettings()['subtokenLens.hover.enabled'] !== false; i++) await sleep(250);
+    assert.equal(userSettings()['subtokenLens.hover.enabled'], false);
+    await openFile(page, 'shoppingCart.ts');
+    assert.ok(await noSubtokenHover(page, 'calculateCartTotal', 2_500), 'the hover should be off');
   });
 
   it('writes its activation to the log', () => {
-    const logs = findFiles(join(sandboxRoot, 'user-data', 'logs'), /Subtoken Lens\.log$/);
-    assert.ok(logs.length > 0, 'no Subtoken Lens log file');
-    const text = readFileSync(logs[0]!, 'utf8');
+    const text = extensionLog();
     const m = /activated in ([\d.]+) ms/.exec(text);
     assert.ok(m, `log:\n${text}`);
     process.stderr.write(`[e2e] activation took ${m[1]} ms\n`);
   });
 });
+
+/** Asserts the CodeLens line ends inside the editor (nothing cut off at the window edge) and
+ *  returns how many lenses it holds. */
+async function lensFits(lens: Locator): Promise<number> {
+  const fit = await lens.evaluate((el) => {
+    const editor = el.closest('.monaco-editor')!.getBoundingClientRect();
+    const links = Array.from(el.querySelectorAll('a')).map((a) => a.getBoundingClientRect().right);
+    return { right: Math.max(el.getBoundingClientRect().right, ...links), editorRight: editor.right - 14 /* scrollbar */, links: links.length };
+  });
+  assert.ok(fit.right <= fit.editorRight, `CodeLens ends at ${fit.right}px, past the editor's edge at ${fit.editorRight}px: ${await lens.innerText()}`);
+  return fit.links;
+}
 
 /** Pieces of ` name` by the same tokenizer the extension is told to use, computed here. */
 function expectedPieces(name: string): string[] {

@@ -181,6 +181,13 @@ export function removeSandbox(root: string): void {
 
 // ---- Driving the workbench as a person would ----
 
+/** The visible text editors (the Settings editor's search box is a Monaco editor too: not it). */
+export const TEXT_EDITOR = '.editor-instance .monaco-editor:not(.settings-editor .monaco-editor)';
+
+function visibleTextEditor(page: Page) {
+  return page.locator(TEXT_EDITOR).filter({ visible: true }).first();
+}
+
 /** Opens a file through Quick Open (Ctrl+P), as a person who knows its name would. */
 export async function openFile(page: Page, name: string): Promise<void> {
   await page.keyboard.press('Control+P');
@@ -197,9 +204,26 @@ export async function openFile(page: Page, name: string): Promise<void> {
 
 /** Runs a command from the palette (F1, type the title, Enter). */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
+  // F1 opens the palette from wherever focus is in the workbench; a person whose key press went
+  // nowhere (focus left on a closed editor or a dismissed notification) presses Escape and tries
+  // again with the other shortcut.
+  for (const key of ['F1', 'Control+Shift+P', 'F1']) {
+    await page.keyboard.press(key);
+    try {
+      await input.waitFor({ state: 'visible', timeout: 3_000 });
+      break;
+    } catch {
+      await page.keyboard.press('Escape');
+      await page.locator('.part.editor').first().click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+    }
+  }
+  try {
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+  } catch (err) {
+    await screenshot(page, 'palette-did-not-open');
+    throw err;
+  }
   await input.fill(`>${title}`);
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   await row.waitFor({ timeout: 10_000 });
@@ -209,7 +233,7 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 
 /** Moves the mouse over the first occurrence of `word` in the visible editor and waits for a hover. */
 export async function hoverWord(page: Page, word: string, timeout = 20_000): Promise<string> {
-  const editor = page.locator('.editor-instance .monaco-editor').first();
+  const editor = visibleTextEditor(page);
   const token = editor.locator('.view-line span span', { hasText: word }).first();
   // Only a Subtoken Lens hover about this word counts (language hovers may show too).
   const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'Subtoken Lens' }).filter({ hasText: word }).first();
@@ -263,4 +287,73 @@ export async function webviewFrame(page: Page, selector: string, timeout = 30_00
     await sleep(300);
   }
   throw new Error(`no webview frame with ${selector} within ${timeout} ms`);
+}
+
+/** Hovers `word` for `ms` and returns true when no Subtoken Lens hover appeared. */
+export async function noSubtokenHover(page: Page, word: string, ms = 3_000): Promise<boolean> {
+  const editor = visibleTextEditor(page);
+  const token = editor.locator('.view-line span span', { hasText: word }).first();
+  await token.waitFor();
+  const box = (await token.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y - 60);
+  await sleep(100);
+  await page.mouse.move(box.x + Math.min(box.width / 2, 20), box.y + box.height / 2);
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'Subtoken Lens' }).count() > 0) return false;
+    await sleep(200);
+  }
+  return true;
+}
+
+/** Clicks a button of the notification whose text matches `pattern`. */
+export async function clickNotificationButton(page: Page, pattern: RegExp, button: string, timeout = 30_000): Promise<void> {
+  const toast = page.locator('.notification-toast', { hasText: pattern }).first();
+  await toast.waitFor({ timeout });
+  await toast.locator('.monaco-button', { hasText: button }).first().click();
+}
+
+export async function clearNotifications(page: Page): Promise<void> {
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  await sleep(300);
+}
+
+/** The text of the visible editor holding `marker` (view lines joined by newlines). */
+export async function editorText(page: Page, marker: string, timeout = 30_000): Promise<string> {
+  const editor = page.locator(TEXT_EDITOR, { hasText: marker }).filter({ visible: true }).first();
+  await editor.waitFor({ timeout });
+  await sleep(300);
+  const lines = await editor.locator('.view-line').evaluateAll((els) => els
+    .map((e) => ({ top: parseFloat((e as HTMLElement).style.top || '0'), text: (e.textContent ?? '').replace(/\u00a0/g, ' ') }))
+    .sort((a, b) => a.top - b.top).map((l) => l.text));
+  return lines.join('\n');
+}
+
+/** Opens the Settings editor searched for `query` and clicks the checkbox of the boolean setting
+ *  whose description contains `description`, as a person would. */
+export async function toggleSettingInUi(page: Page, query: string, description: string): Promise<void> {
+  // The Settings editor may be opening already (a notification's "Open Setting" button).
+  const settings = page.locator('.settings-editor').filter({ visible: true }).first();
+  try {
+    await settings.waitFor({ timeout: 3_000 });
+  } catch {
+    await runCommand(page, 'Preferences: Open Settings (UI)');
+    await settings.waitFor({ timeout: 15_000 });
+  }
+  await sleep(500);
+  const search = page.locator('.settings-editor .search-container .suggest-input-container').first();
+  await search.waitFor({ timeout: 15_000 });
+  await search.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(query);
+  const item = page.locator('.settings-editor .setting-item-bool', { hasText: description }).first();
+  try {
+    await item.waitFor({ timeout: 4_000 });
+  } catch {
+    // A machine-scoped setting in a remote window (code-server is one) is listed only under the
+    // Remote tab: the User tab says "No Settings Found", and a person switches tabs.
+    await page.locator('.settings-editor .settings-tabs-widget .action-label', { hasText: /^Remote/ }).first().click();
+    await item.waitFor({ timeout: 10_000 });
+  }
+  await item.locator('.setting-value-checkbox').first().click();
 }

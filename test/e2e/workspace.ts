@@ -1,5 +1,7 @@
 // The sample workspace the end-to-end test opens: small files in four languages, written fresh
-// for every run so the test never depends on (or changes) anything in the repository.
+// for every run so the test never depends on (or changes) anything in the repository. Besides the
+// four files the report counts, it holds one file .gitignore names, one under a folder the
+// editor's files.exclude hides (EXCLUDED_BY_SETTINGS), and a README in a language without a grammar.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -53,9 +55,24 @@ func handleHealthCheck(responseWriter http.ResponseWriter, request *http.Request
 `,
 };
 
+/** Files the report must not read: .gitignore names the first; files.exclude hides the second. */
+export const IGNORED_FILES: Record<string, string> = {
+  'ignored_by_git.py': 'def ignored_by_git_helper():\n    return None\n',
+  'build/generated_stub.py': 'def generated_stub_function():\n    return None\n',
+};
+/** The `files.exclude` the test sets in the user settings. */
+export const FILES_EXCLUDE = { '**/build': true };
+
+export const README = `# Sample workspace
+
+Plain prose about connection pooling, in a language without a grammar.
+`;
+
 export function writeSampleWorkspace(root: string): string {
   const dir = join(root, 'workspace');
-  mkdirSync(dir, { recursive: true });
-  for (const [name, text] of Object.entries(SAMPLE_FILES)) writeFileSync(join(dir, name), text);
+  mkdirSync(join(dir, 'build'), { recursive: true });
+  for (const [name, text] of Object.entries({ ...SAMPLE_FILES, ...IGNORED_FILES })) writeFileSync(join(dir, name), text);
+  writeFileSync(join(dir, '.gitignore'), 'ignored_by_git.py\n');
+  writeFileSync(join(dir, 'README.md'), README);
   return dir;
 }

@@ -120,13 +120,25 @@ export interface AnalyzeOptions {
   readonly warmup?: number;
   readonly requestedProvider?: string;
   readonly windowContentTokens?: number;
+  /** Checked before every encoder run and every window; once aborted, `analyzeFile` stops and
+   *  rejects with the signal's reason (an `AbortError` DOMException when aborted without one). */
+  readonly signal?: AbortSignal;
 }
 
-async function timeRuns(runtime: T5EncoderRuntime, embeds: Float32Array, seq: number, runs: number, warmup: number): Promise<{ out: Float32Array; stats: LatencyStats }> {
+async function timeRuns(
+  runtime: T5EncoderRuntime, embeds: Float32Array, seq: number, runs: number, warmup: number, signal: AbortSignal | undefined,
+): Promise<{ out: Float32Array; stats: LatencyStats }> {
+  // One encoder run is the unit of work that cannot be interrupted (onnxruntime has no abort),
+  // so the signal is checked before each one: a cancel waits for at most one run.
+  signal?.throwIfAborted();
   let out = await runtime.run({ embeds, batch: 1, seq });
-  for (let i = 1; i < warmup; i++) await runtime.run({ embeds, batch: 1, seq });
+  for (let i = 1; i < warmup; i++) {
+    signal?.throwIfAborted();
+    await runtime.run({ embeds, batch: 1, seq });
+  }
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
+    signal?.throwIfAborted();
     const t0 = performance.now();
     out = await runtime.run({ embeds, batch: 1, seq });
     times.push(performance.now() - t0);
@@ -189,7 +201,10 @@ export async function analyzeFile(runtime: T5EncoderRuntime, input: FileInput, o
   const results: WindowAnalysis[] = [];
   const sums = { ub: 0, ua: 0, gb: 0, ga: 0, lb: 0, la: 0 };
   const latencySums = new Map<string, { un: number; me: number }>();
+  const signal = opts.signal;
+  signal?.throwIfAborted();
   for (const w of windows) {
+    signal?.throwIfAborted();
     const embeds = runtime.embed(w.ids);
     const mapping = mergeMapping(w.ids.length, w.groups);
     const lengthBefore = w.ids.length;
@@ -198,11 +213,11 @@ export async function analyzeFile(runtime: T5EncoderRuntime, input: FileInput, o
     const analyticAfter = encoderFlops(info.encoderConfig, lengthAfter);
     const graphBefore = await runtime.graphFlops(lengthBefore);
     const graphAfter = await runtime.graphFlops(lengthAfter);
-    const unmerged = await timeRuns(runtime, embeds, lengthBefore, runs, warmup);
+    const unmerged = await timeRuns(runtime, embeds, lengthBefore, runs, warmup, signal);
     const strategies: StrategyResult[] = [];
     for (const s of opts.strategies) {
       const merged = mergeEmbeddings(embeds, d, w.groups, s.reducer);
-      const mr = await timeRuns(runtime, merged.embeds, merged.length, runs, warmup);
+      const mr = await timeRuns(runtime, merged.embeds, merged.length, runs, warmup, signal);
       const cmp = compareOutputs(unmerged.out, mr.out, d, w.groups, merged.mergedToOriginal, merged.groupMergedPositions);
       const { groupCosines, ...rest } = cmp;
       strategies.push({

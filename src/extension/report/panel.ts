@@ -2,13 +2,15 @@
 // the core (worker threads), the panel shows the ReportJson and exports it on request.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
 import { formatCsv, formatHtml, formatMarkdown, runReport, type ReportJson } from '../../core/report';
 import type { Ctx } from '../ctx';
 import { WEBVIEW_REPORT } from '../manifest';
 import { WINDOW_CAPACITY } from '../services';
 import { reportHtml } from './html';
-import { parseFromWebview, type ExportFormat, type ToWebview } from './messages';
+import { parseFromWebview, type ExportFormat, type ToWebview } from '../../core/report/messages';
+import { progressText, reportJobs, reportPatterns } from './scope';
 
 export class ReportPanel implements vscode.Disposable {
   private static current: ReportPanel | undefined;
@@ -91,7 +93,14 @@ export class ReportPanel implements vscode.Disposable {
     this.scan?.abort();
     const scan = new AbortController();
     this.scan = scan;
-    const settings = this.ctx.config.settings;
+    const settings = this.ctx.config.forResource(folder.uri);
+    const patterns = reportPatterns({
+      include: settings.reportInclude, exclude: settings.reportExclude, filesExclude: this.ctx.config.filesExclude(folder.uri),
+    });
+    if (patterns.unsupported.length) {
+      this.ctx.log.info(`workspace report: files.exclude entries with "when" conditions are not applied: ${patterns.unsupported.join(', ')}`);
+    }
+    const jobs = reportJobs(availableParallelism());
     try {
       const { tokenizer, located } = await this.ctx.engine.tokenizer();
       const ext = this.ctx.extCtx.extensionPath;
@@ -99,7 +108,8 @@ export class ReportPanel implements vscode.Disposable {
       const report = await vscode.window.withProgress({
         location: vscode.ProgressLocation.Notification, title: 'Subtoken Lens: scanning the workspace', cancellable: true,
       }, (progress, token) => {
-        token.onCancellationRequested(() => scan.abort());
+        const cancel = token.onCancellationRequested(() => scan.abort());
+        let shown = 0;
         return runReport({
           root: folder.uri.fsPath,
           tokenizerDir: located.dir,
@@ -111,31 +121,43 @@ export class ReportPanel implements vscode.Disposable {
           includeVendored: false,
           includeGenerated: false,
           includeUnsupported: false,
-          exclude: [...settings.reportExclude],
-          // In-thread: the extension host already has the tokenizer, and workspaces opened in the
-          // editor are usually small enough; large ones are the CLI's job.
-          jobs: 0,
+          exclude: patterns.exclude,
+          ...(patterns.include.length ? { include: patterns.include } : {}),
+          // Worker threads keep the extension host (hovers, the status bar) responsive while the
+          // files are tokenized and parsed; each loads its own tokenizer from located.dir.
+          jobs,
           topLimit: 100,
           includeIdentifierTable: false,
           toolVersion: String(this.ctx.extCtx.extension.packageJSON.version ?? '0'),
           grammarDirs: [join(ext, 'dist', 'grammars')],
           runtimeWasm: join(ext, 'dist', 'tree-sitter.wasm'),
           workerFile: join(ext, 'dist', 'report-worker.js'),
+          // Used when the report runs in this thread (a folder with a single file).
           tokenizer,
           signal: scan.signal,
           onProgress: (p) => {
-            const msg = `${p.phase} ${p.done}/${p.total} files`;
-            progress.report({ message: msg });
-            this.post({ type: 'progress', message: `Scanning: ${msg}` });
+            const { message, percent } = progressText(p);
+            progress.report({ message, increment: percent - shown });
+            shown = percent;
+            this.post({ type: 'progress', message: `Scanning: ${message}` });
           },
-        });
+        }).finally(() => cancel.dispose());
       });
-      if (scan.signal.aborted) return;
-      this.ctx.log.info(`workspace report: ${report.totals.files} files, ${report.skipped.length} skipped, in ${(performance.now() - t0).toFixed(0)} ms`);
+      if (scan.signal.aborted) {
+        this.post({ type: 'progress', message: 'Scan cancelled. Press Re-run to start again.' });
+        return;
+      }
+      this.ctx.log.info(`workspace report: ${report.totals.files} files, ${report.skipped.length} skipped, in `
+        + `${(performance.now() - t0).toFixed(0)} ms on ${jobs} worker thread${jobs === 1 ? '' : 's'}`
+        + `${patterns.include.length ? `; include ${patterns.include.join(' ')}` : ''}; exclude ${patterns.exclude.join(' ')}`);
       this.report = report;
       this.post({ type: 'report', report });
     } catch (err) {
-      if (scan.signal.aborted) return;
+      if (scan.signal.aborted) {
+        this.ctx.log.info('workspace report: cancelled');
+        this.post({ type: 'progress', message: 'Scan cancelled. Press Re-run to start again.' });
+        return;
+      }
       this.post({ type: 'error', message: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
       throw err;
     }
