@@ -31,16 +31,20 @@ export interface PipelineConfig {
 
 /** Tokenizer and grammars of one thread, loaded once and reused for every file. */
 export class FilePipeline {
+  /** Started on first need: a lexical-span run over covered languages never starts tree-sitter. */
+  private extractor: Promise<SpanExtractor> | undefined;
+
   private constructor(
     readonly tokenizer: Tokenizer,
-    private extractor: SpanExtractor,
     private readonly config: PipelineConfig,
   ) {}
 
   static async create(config: PipelineConfig, tokenizer?: Tokenizer): Promise<FilePipeline> {
-    const tok = tokenizer ?? (await loadTokenizer(config.tokenizerDir));
-    const extractor = await SpanExtractor.create({ grammarDirs: config.grammarDirs, runtimeWasm: config.runtimeWasm });
-    return new FilePipeline(tok, extractor, config);
+    return new FilePipeline(tokenizer ?? loadTokenizer(config.tokenizerDir), config);
+  }
+
+  private spanExtractor(): Promise<SpanExtractor> {
+    return (this.extractor ??= SpanExtractor.create({ grammarDirs: this.config.grammarDirs, runtimeWasm: this.config.runtimeWasm }));
   }
 
   async process(task: FileTask): Promise<FileOutcome> {
@@ -65,9 +69,10 @@ export class FilePipeline {
     let spans: SpanResult | undefined;
     if (this.config.spanEngine === 'lexical') spans = lexicalSpans(text, language);
     if (!spans && isSupportedLanguage(language)) {
-      await this.extractor.ensureLanguage(language);
+      const extractor = await this.spanExtractor();
+      await extractor.ensureLanguage(language);
       try {
-        spans = this.extractor.extract(text, language);
+        spans = extractor.extract(text, language);
       } catch (e) {
         // A wasm trap can leave the parser unusable: start a fresh one for the next file.
         await this.resetExtractor();
@@ -78,11 +83,13 @@ export class FilePipeline {
   }
 
   private async resetExtractor(): Promise<void> {
-    try { this.extractor.dispose(); } catch { /* already broken */ }
-    this.extractor = await SpanExtractor.create({ grammarDirs: this.config.grammarDirs, runtimeWasm: this.config.runtimeWasm });
+    const broken = this.extractor;
+    this.extractor = undefined;
+    try { (await broken)?.dispose(); } catch { /* already broken */ }
   }
 
   dispose(): void {
-    this.extractor.dispose();
+    void this.extractor?.then((e) => e.dispose(), () => undefined);
+    this.extractor = undefined;
   }
 }

@@ -1,6 +1,7 @@
 // A whole report run: walk the tree, analyse files on a pool of worker threads, fold the results.
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
+import { setMaxListeners } from 'node:events';
 import { basename, join, resolve } from 'node:path';
 import { Piscina } from 'piscina';
 import { languageForPath } from '../spans';
@@ -123,7 +124,12 @@ export async function runReport(opts: ReportOptions): Promise<ReportJson> {
       minThreads: Math.min(opts.jobs, walk.files.length),
       maxThreads: Math.min(opts.jobs, walk.files.length),
       idleTimeout: 1000,
+      // A second task waits in each worker's queue, so no worker idles while the main thread
+      // collects a result and hands out the next file.
+      concurrentTasksPerWorker: 2,
     });
+    // Every task listens to the one signal.
+    if (opts.signal) setMaxListeners(walk.files.length + 10, opts.signal);
     try {
       // Largest files first, so one big file does not finish alone at the end.
       const order = [...walk.files].sort((a, b) => b.size - a.size);
