@@ -45,12 +45,21 @@ export interface SourceSpan {
   readonly kind: 'identifier' | 'string';
 }
 
-/** A classified, non-overlapping range of source (a tree-sitter leaf). Gaps between ranges are
- *  whitespace or unclassified text. Sorted by start. */
+/** One category range as an object (tests, debugging: `categoryRangesToArray` in core/spans). */
 export interface CategoryRange {
   readonly start: number;
   readonly end: number;
   readonly category: SyntaxCategory;
+}
+
+/** Classified, non-overlapping source ranges (tree-sitter leaves), sorted by start, packed:
+ *  range i is [starts[i], ends[i]) with category SYNTAX_CATEGORIES[codes[i]]. Gaps are whitespace
+ *  or unclassified text. */
+export interface CategoryRanges {
+  readonly length: number;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly codes: Uint8Array;
 }
 
 export interface SpanResult {
@@ -61,7 +70,7 @@ export interface SpanResult {
   /** String literal contents (without quotes where the grammar separates them), sorted. */
   readonly strings: SourceSpan[];
   /** Leaf classification for syntax-category counts. */
-  readonly categories: CategoryRange[];
+  readonly categories: CategoryRanges;
   /** True when the tree has ERROR or MISSING nodes (spans are what tree-sitter recovered). */
   readonly hasErrors: boolean;
 }

@@ -2,6 +2,7 @@
 // so shards of a run combine exactly (see aggregate.ts).
 import { SYNTAX_CATEGORIES, type Encoding, type SourceSpan, type SpanResult, type SyntaxCategory, type Tokenizer } from '../types';
 import { buildMergePlan, windowSavings, type MergePlan } from '../merge/plan';
+import { CATEGORY_CODE, EMPTY_CATEGORY_RANGES } from '../spans/category-ranges';
 
 /** Histogram buckets: index k counts occurrences split into k subtokens; the last is "k or more". */
 export const HISTOGRAM_BUCKETS = 17;
@@ -109,18 +110,21 @@ export function spansForScope(spans: SpanResult, scope: MergeScope): SourceSpan[
 
 /** The category of each token: that of its first non-whitespace character. */
 export function countCategories(text: string, enc: Encoding, spans: SpanResult | undefined): Record<SyntaxCategory, number> {
-  const counts = emptyCategories();
-  const ranges = spans?.categories ?? [];
+  // Counted by category code (index in SYNTAX_CATEGORIES), straight from the packed ranges.
+  const byCode = new Float64Array(SYNTAX_CATEGORIES.length);
+  const WHITESPACE = CATEGORY_CODE.whitespace, OTHER = CATEGORY_CODE.other;
+  const { length: n, starts: rangeStarts, ends: rangeEnds, codes: rangeCodes } = spans?.categories ?? EMPTY_CATEGORY_RANGES;
   let r = 0;
   for (let t = 0; t < enc.length; t++) {
     let p = enc.starts[t]!;
     const end = enc.ends[t]!;
     while (p < end && isSpace(text.charCodeAt(p))) p++;
-    if (p === end) { counts.whitespace++; continue; }
-    while (r < ranges.length && ranges[r]!.end <= p) r++;
-    const range = ranges[r];
-    counts[range && range.start <= p ? range.category : 'other']++;
+    if (p === end) { byCode[WHITESPACE]!++; continue; }
+    while (r < n && rangeEnds[r]! <= p) r++;
+    byCode[r < n && rangeStarts[r]! <= p ? rangeCodes[r]! : OTHER]!++;
   }
+  const counts = emptyCategories();
+  SYNTAX_CATEGORIES.forEach((c, i) => { counts[c] = byCode[i]!; });
   return counts;
 }
 

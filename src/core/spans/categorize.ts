@@ -5,7 +5,8 @@
 // which must give the same result (test/core/spans/parity.test.ts); this one is its specification.
 
 import type { Language, Tree, TreeCursor } from 'web-tree-sitter';
-import type { CategoryRange, SourceSpan, SyntaxCategory } from '../types';
+import type { CategoryRanges, SourceSpan } from '../types';
+import { CATEGORY_CODE, CategoryRangeBuilder } from './category-ranges';
 
 /** Named leaves that are keywords in the language even though the grammar names them: literal
  *  constants and builtin types (`int` in C, `string` in C#). Go's `int` is a `type_identifier`
@@ -16,15 +17,16 @@ const KEYWORD_NODE_TYPES = new Set([
   'integral_type', 'floating_point_type', 'boolean_type', 'this_type', 'implicit_type',
 ]);
 
-const CATEGORY_CODES: readonly SyntaxCategory[] = ['other', 'keyword', 'operator', 'comment', 'string'];
-const OTHER = 0, KEYWORD = 1, OPERATOR = 2, COMMENT = 3, STRING = 4;
+/** Leaf categories as CategoryRanges codes, so the walks store table entries as they are. */
+const OTHER = CATEGORY_CODE.other, KEYWORD = CATEGORY_CODE.keyword, OPERATOR = CATEGORY_CODE.operator;
+const COMMENT = CATEGORY_CODE.comment, STRING = CATEGORY_CODE.string, IDENTIFIER = CATEGORY_CODE.identifier;
 
 /** Role of a child node directly inside a string literal. */
 const PART_CODE = 0, PART_DELIMITER = 1, PART_CONTENT = 2, PART_EDGE = 3;
 
 /** Per-language lookup tables indexed by node type id. */
 export interface NodeTypeTables {
-  /** Category of an uncaptured leaf of this type (code into CATEGORY_CODES). */
+  /** Category of an uncaptured leaf of this type (a CategoryRanges code). */
   readonly leafCategory: Uint8Array;
   /** Named comment node: the whole node is one comment range, children included. */
   readonly isComment: Uint8Array;
@@ -34,7 +36,7 @@ export interface NodeTypeTables {
 
 export function buildNodeTypeTables(language: Language): NodeTypeTables {
   const n = language.nodeTypeCount;
-  const leafCategory = new Uint8Array(n), isComment = new Uint8Array(n), stringPart = new Uint8Array(n);
+  const leafCategory = new Uint8Array(n).fill(OTHER), isComment = new Uint8Array(n), stringPart = new Uint8Array(n);
   for (let id = 0; id < n; id++) {
     const type = language.nodeTypeForId(id) ?? '';
     const named = language.nodeTypeIsNamed(id);
@@ -68,7 +70,7 @@ export interface CapturedNodes {
 }
 
 export interface CategorizeResult {
-  readonly categories: CategoryRange[];
+  readonly categories: CategoryRanges;
   readonly strings: SourceSpan[];
 }
 
@@ -89,19 +91,14 @@ interface Frame {
 const CODE_FRAME: Frame = Object.freeze({ mode: MODE_CODE, start: 0, end: 0, pos: 0, runStart: -1, literalType: '' }) as Frame;
 
 export function categorize(tree: Tree, tables: NodeTypeTables, captured: CapturedNodes): CategorizeResult {
-  const categories: CategoryRange[] = [];
+  const categories = new CategoryRangeBuilder();
   const strings: SourceSpan[] = [];
   const { leafCategory, isComment, stringPart } = tables;
   const { identifierIds, stringLiteralIds, capturedTypeIds } = captured;
 
-  const emit = (start: number, end: number, category: SyntaxCategory): void => {
-    if (end <= start) return;
-    const last = categories[categories.length - 1];
-    // Adjacent pieces of one string literal (quote, content, escape) read as one range.
-    if (last && category === 'string' && last.category === 'string' && last.end === start) {
-      categories[categories.length - 1] = { start: last.start, end, category };
-    } else categories.push({ start, end, category });
-  };
+  // Empty ranges are dropped; adjacent pieces of one string literal (quote, content, escape)
+  // read as one range (CategoryRangeBuilder.add).
+  const emit = (start: number, end: number, code: number): void => categories.add(start, end, code);
   const closeRun = (f: Frame, at: number): void => {
     if (f.runStart >= 0 && at > f.runStart) {
       strings.push({ start: f.runStart, end: at, nodeType: f.literalType, kind: 'string' });
@@ -111,7 +108,7 @@ export function categorize(tree: Tree, tables: NodeTypeTables, captured: Capture
   /** Literal text from f.pos up to `at` that no child claimed: contents. */
   const fillGap = (f: Frame, at: number): void => {
     if (at > f.pos) {
-      emit(f.pos, at, 'string');
+      emit(f.pos, at, STRING);
       if (f.runStart < 0) f.runStart = f.pos;
     }
   };
@@ -136,7 +133,7 @@ export function categorize(tree: Tree, tables: NodeTypeTables, captured: Capture
       fillGap(parent, start);
       parent.pos = Math.max(parent.pos, end);
       if (part !== PART_CODE) {
-        emit(start, end, 'string');
+        emit(start, end, STRING);
         if (part === PART_DELIMITER) closeRun(parent, start);
         else if (parent.runStart < 0) parent.runStart = start;
         return undefined;
@@ -145,11 +142,11 @@ export function categorize(tree: Tree, tables: NodeTypeTables, captured: Capture
       closeRun(parent, start);
     }
     if (isIdentifier) {
-      emit(cursor.startIndex, cursor.endIndex, 'identifier');
+      emit(cursor.startIndex, cursor.endIndex, IDENTIFIER);
       return undefined;
     }
     if (typeId < isComment.length && isComment[typeId]) {
-      emit(cursor.startIndex, cursor.endIndex, 'comment');
+      emit(cursor.startIndex, cursor.endIndex, COMMENT);
       return undefined;
     }
     if (nodeId >= 0 && stringLiteralIds.has(nodeId)) {
@@ -163,12 +160,12 @@ export function categorize(tree: Tree, tables: NodeTypeTables, captured: Capture
   const leaf = (f: Frame, typeId: number): void => {
     if (f.mode === MODE_STRING) {
       // A literal the grammar does not split (e.g. a char literal): all of it is contents.
-      emit(f.start, f.end, 'string');
+      emit(f.start, f.end, STRING);
       if (f.end > f.start) strings.push({ start: f.start, end: f.end, nodeType: f.literalType, kind: 'string' });
       return;
     }
     const code = typeId < leafCategory.length ? leafCategory[typeId]! : OTHER;
-    emit(cursor.startIndex, cursor.endIndex, CATEGORY_CODES[code]!);
+    emit(cursor.startIndex, cursor.endIndex, code);
   };
 
   /** Leaving a node whose children were visited. */
@@ -195,7 +192,7 @@ export function categorize(tree: Tree, tables: NodeTypeTables, captured: Capture
       // Move to the next sibling, leaving finished ancestors on the way.
       let moved = cursor.gotoNextSibling();
       while (!moved) {
-        if (!cursor.gotoParent()) return { categories, strings };
+        if (!cursor.gotoParent()) return { categories: categories.finish(), strings };
         exit(stack.pop()!);
         moved = cursor.gotoNextSibling();
       }

@@ -47,6 +47,19 @@ interface LoadedLanguage {
 // every extractor; a failed start is forgotten so that a later call can retry.
 let runtimeStart: Promise<void> | undefined;
 
+/**
+ * Grammar loads run one at a time in a thread: web-tree-sitter links each grammar's wasm into the
+ * one shared runtime, and two links in flight at once mix up their exports ("bad export type for
+ * 'tree_sitter_kotlin_external_scanner_create'" while loading PHP). Seen with two files of
+ * different languages analysed concurrently in one worker.
+ */
+let grammarLoadQueue: Promise<unknown> = Promise.resolve();
+function serialized<T>(job: () => Promise<T>): Promise<T> {
+  const run = grammarLoadQueue.then(job, job);
+  grammarLoadQueue = run.catch(() => undefined);
+  return run;
+}
+
 function startRuntime(opts: SpanExtractorOptions): Promise<void> {
   if (!runtimeStart) {
     const { found, searched } = locateRuntimeWasm(opts.runtimeWasm, opts.grammarDirs ?? []);
@@ -93,7 +106,7 @@ export class SpanExtractor {
     if (this.loaded.has(language)) return;
     let pending = this.loading.get(language);
     if (!pending) {
-      pending = this.load(language).finally(() => this.loading.delete(language));
+      pending = serialized(() => this.load(language)).finally(() => this.loading.delete(language));
       this.loading.set(language, pending);
     }
     const loaded = await pending;

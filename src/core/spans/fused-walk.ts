@@ -6,16 +6,18 @@
 //
 // Why it is shaped like this: every cursor read is a call into wasm (see cursor-access.ts), so
 // the walk reads a node's type id once, its range only when it emits something, its node id only
-// for types the residual query captured; it creates no `Node` and no object per node beyond the
-// ranges it returns.
+// for types the residual query captured; it creates no `Node`, and no object per node beyond the
+// identifier and string spans it returns (category ranges go into packed typed arrays, string
+// literal frames are reused).
 
 import type { Tree } from 'web-tree-sitter';
-import type { CategoryRange, SourceSpan, SyntaxCategory } from '../types';
+import type { CategoryRanges, SourceSpan } from '../types';
+import { CATEGORY_CODE, CategoryRangeBuilder } from './category-ranges';
 import { FLAG_IDENTIFIER, FLAG_STRING } from './capture-plan';
 import { openCursor } from './cursor-access';
 import type { NodeTypeTables } from './categorize';
 
-const CATEGORY_CODES: readonly SyntaxCategory[] = ['other', 'keyword', 'operator', 'comment', 'string'];
+const IDENTIFIER = CATEGORY_CODE.identifier, COMMENT = CATEGORY_CODE.comment, STRING = CATEGORY_CODE.string, OTHER = CATEGORY_CODE.other;
 const PART_CODE = 0, PART_DELIMITER = 1, PART_EDGE = 3;
 
 /** Everything the walk needs about a language, by node type id. */
@@ -37,21 +39,22 @@ export interface ResidualCaptures {
 export interface FusedResult {
   readonly identifiers: SourceSpan[];
   readonly strings: SourceSpan[];
-  readonly categories: CategoryRange[];
+  readonly categories: CategoryRanges;
 }
 
 /** Children are code (categorised), a string literal's parts, or only searched for identifiers. */
 const MODE_CODE = 0, MODE_STRING = 1, MODE_SHADOW = 2;
 
+/** Frames of string literals are reused (see `openString`), so their fields are writable. */
 interface Frame {
   readonly mode: number;
-  readonly start: number;
-  readonly end: number;
+  start: number;
+  end: number;
   /** String frames: where the part of the literal not yet accounted for begins. */
   pos: number;
   /** String frames: start of the open run of literal contents, or -1. */
   runStart: number;
-  readonly literalType: string;
+  literalType: string;
 }
 
 const CODE_FRAME: Frame = Object.freeze({ mode: MODE_CODE, start: 0, end: 0, pos: 0, runStart: -1, literalType: '' }) as Frame;
@@ -59,25 +62,35 @@ const CODE_FRAME: Frame = Object.freeze({ mode: MODE_CODE, start: 0, end: 0, pos
  *  the query would still capture identifiers in it (PHP `$name` in a heredoc body), so look. */
 const SHADOW_FRAME: Frame = Object.freeze({ mode: MODE_SHADOW, start: 0, end: 0, pos: 0, runStart: -1, literalType: '' }) as Frame;
 
+/** Length of the parsed text (one wasm call; sizes the range arrays). */
+function sourceLength(tree: Tree): number {
+  return tree.rootNode.endIndex;
+}
+
 export function fusedWalk(tree: Tree, tables: WalkTables, residual: ResidualCaptures | undefined): FusedResult {
   const identifiers: SourceSpan[] = [];
   const strings: SourceSpan[] = [];
-  const categories: CategoryRange[] = [];
   const { leafCategory, isComment, stringPart, typeFlags, typeNames } = tables;
   const typeCount = typeFlags.length;
+  // Empty ranges are dropped; adjacent pieces of one string literal (quote, content, escape)
+  // read as one range (CategoryRangeBuilder.add). About one range per 4-6 characters of code.
+  const categories = new CategoryRangeBuilder(sourceLength(tree) >> 3);
+  const emit = (start: number, end: number, code: number): void => categories.add(start, end, code);
 
-  const emit = (start: number, end: number, category: SyntaxCategory): void => {
-    if (end <= start) return;
-    const n = categories.length;
-    if (n > 0 && category === 'string') {
-      const last = categories[n - 1]!;
-      // Adjacent pieces of one string literal (quote, content, escape) read as one range.
-      if (last.category === 'string' && last.end === start) {
-        categories[n - 1] = { start: last.start, end, category };
-        return;
-      }
-    }
-    categories.push({ start, end, category });
+  // String literal frames live exactly from `enter` to `leaf` or `exit` of their node, nested
+  // like the nodes: a stack of reusable frames instead of one object per literal.
+  const stringFrames: Frame[] = [];
+  let openStrings = 0;
+  const openString = (start: number, end: number, literalType: string): Frame => {
+    let f = stringFrames[openStrings];
+    if (!f) f = stringFrames[openStrings] = { mode: MODE_STRING, start: 0, end: 0, pos: 0, runStart: -1, literalType: '' };
+    openStrings++;
+    f.start = start;
+    f.end = end;
+    f.pos = start;
+    f.runStart = -1;
+    f.literalType = literalType;
+    return f;
   };
   const closeRun = (f: Frame, at: number): void => {
     if (f.runStart >= 0 && at > f.runStart) strings.push({ start: f.runStart, end: at, nodeType: f.literalType, kind: 'string' });
@@ -127,12 +140,12 @@ export function fusedWalk(tree: Tree, tables: WalkTables, residual: ResidualCapt
       if (part === PART_EDGE) part = start === parent.start || end === parent.end ? PART_DELIMITER : PART_CODE;
       // Literal text no child claimed is contents.
       if (start > parent.pos) {
-        emit(parent.pos, start, 'string');
+        emit(parent.pos, start, STRING);
         if (parent.runStart < 0) parent.runStart = parent.pos;
       }
       if (end > parent.pos) parent.pos = end;
       if (part !== PART_CODE) {
-        emit(start, end, 'string');
+        emit(start, end, STRING);
         if (part === PART_DELIMITER) closeRun(parent, start);
         else if (parent.runStart < 0) parent.runStart = start;
         return SHADOW_FRAME;
@@ -141,7 +154,7 @@ export function fusedWalk(tree: Tree, tables: WalkTables, residual: ResidualCapt
       closeRun(parent, start);
     }
     if (isIdentifier) {
-      emit(start, end, 'identifier');
+      emit(start, end, IDENTIFIER);
       return undefined; // an identifier inside another one belongs to the outer (README)
     }
     if (typeId < isComment.length && isComment[typeId]) {
@@ -149,7 +162,7 @@ export function fusedWalk(tree: Tree, tables: WalkTables, residual: ResidualCapt
         start = startIndex(h);
         end = endIndex(h);
       }
-      emit(start, end, 'comment');
+      emit(start, end, COMMENT);
       return SHADOW_FRAME;
     }
     if (flags & FLAG_STRING) {
@@ -157,7 +170,7 @@ export function fusedWalk(tree: Tree, tables: WalkTables, residual: ResidualCapt
         start = startIndex(h);
         end = endIndex(h);
       }
-      return { mode: MODE_STRING, start, end, pos: start, runStart: -1, literalType: typeNames[typeId] || 'ERROR' };
+      return openString(start, end, typeNames[typeId] || 'ERROR');
     }
     return CODE_FRAME;
   };
@@ -165,12 +178,12 @@ export function fusedWalk(tree: Tree, tables: WalkTables, residual: ResidualCapt
   /** The node under the cursor (type `leafType`) has no children; `f` is the frame it would have given them. */
   const leaf = (f: Frame, leafType: number): void => {
     if (f.mode === MODE_CODE) {
-      const code = leafType < leafCategory.length ? leafCategory[leafType]! : 0;
-      emit(startIndex(h), endIndex(h), CATEGORY_CODES[code]!);
+      emit(startIndex(h), endIndex(h), leafType < leafCategory.length ? leafCategory[leafType]! : OTHER);
     } else if (f.mode === MODE_STRING) {
       // A literal the grammar does not split (e.g. a char literal): all of it is contents.
-      emit(f.start, f.end, 'string');
+      emit(f.start, f.end, STRING);
       if (f.end > f.start) strings.push({ start: f.start, end: f.end, nodeType: f.literalType, kind: 'string' });
+      openStrings--;
     }
   };
 
@@ -178,10 +191,11 @@ export function fusedWalk(tree: Tree, tables: WalkTables, residual: ResidualCapt
   const exit = (f: Frame): void => {
     if (f.mode === MODE_STRING) {
       if (f.end > f.pos) {
-        emit(f.pos, f.end, 'string');
+        emit(f.pos, f.end, STRING);
         if (f.runStart < 0) f.runStart = f.pos;
       }
       closeRun(f, f.end);
+      openStrings--;
     }
   };
 
@@ -202,7 +216,7 @@ export function fusedWalk(tree: Tree, tables: WalkTables, residual: ResidualCapt
       }
       // Move to the next sibling, leaving finished ancestors on the way.
       while (!gotoNextSibling(h)) {
-        if (!gotoParent(h)) return { identifiers, strings, categories };
+        if (!gotoParent(h)) return { identifiers, strings, categories: categories.finish() };
         exit(stack.pop()!);
         parent = stack[stack.length - 1]!;
       }

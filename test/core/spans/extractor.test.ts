@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Edit, Point } from 'web-tree-sitter';
 import {
+  SUPPORTED_LANGUAGES,
   GrammarLoadError, LanguageNotLoadedError, SpanExtractor, UnsupportedLanguageError,
 } from '../../../src/core/spans';
+import { categoryRangesToArray } from '../../../src/core/spans/category-ranges';
 import type { SpanResult } from '../../../src/core/types';
 
 let extractor: SpanExtractor;
@@ -22,21 +24,22 @@ test('offsets are JS string indices for non-ASCII identifiers and emoji', () => 
   const r = extractor.extract(code, 'python');
   assert.deepEqual(texts(code, r.identifiers), ['naïve_名前', 'π', 'naïve_名前']);
   assert.deepEqual(texts(code, r.strings), ['😀 héllo']);
-  const comment = r.categories.find((c) => c.category === 'comment')!;
+  const comment = categoryRangesToArray(r.categories).find((c) => c.category === 'comment')!;
   assert.equal(code.slice(comment.start, comment.end), '# ✓ done');
-  assert.equal(r.categories[r.categories.length - 1]!.end, code.length - 1);
+  assert.equal(r.categories.ends[r.categories.length - 1], code.length - 1);
 });
 
 test('categories of a small snippet: every leaf classified, whitespace left as gaps', () => {
   const code = 'def f(x):\n    return x + 1  # add\n';
   const r = extractor.extract(code, 'python');
-  assert.deepEqual(r.categories.map((c) => [code.slice(c.start, c.end), c.category]), [
+  const categories = categoryRangesToArray(r.categories);
+  assert.deepEqual(categories.map((c) => [code.slice(c.start, c.end), c.category]), [
     ['def', 'keyword'], ['f', 'identifier'], ['(', 'operator'], ['x', 'identifier'], [')', 'operator'],
     [':', 'operator'], ['return', 'keyword'], ['x', 'identifier'], ['+', 'operator'], ['1', 'other'],
     ['# add', 'comment'],
   ]);
   let pos = 0;
-  for (const c of r.categories) {
+  for (const c of categories) {
     assert.match(code.slice(pos, c.start), /^\s*$/, 'gaps are whitespace only');
     pos = c.end;
   }
@@ -47,7 +50,7 @@ test('strings: quotes and interpolation are not contents; keywords constants are
   const code = 'const s = `a${user.name}b` + "q\\n" + null;\n';
   const r = extractor.extract(code, 'javascript');
   assert.deepEqual(texts(code, r.strings), ['a', 'b', 'q\\n']);
-  const cat = (t: string) => r.categories.find((c) => code.slice(c.start, c.end) === t)?.category;
+  const cat = (t: string) => categoryRangesToArray(r.categories).find((c) => code.slice(c.start, c.end) === t)?.category;
   assert.equal(cat('`a'), 'string');
   assert.equal(cat('${'), 'operator');
   assert.equal(cat('name'), 'identifier');
@@ -107,7 +110,7 @@ test('10,000 nested brackets do not overflow the stack', () => {
   const code = 'x = ' + '['.repeat(depth) + 'deep_name' + ']'.repeat(depth) + '\n';
   const r = extractor.extract(code, 'python');
   assert.deepEqual(texts(code, r.identifiers), ['x', 'deep_name']);
-  assert.equal(r.categories.filter((c) => c.category === 'operator').length, 2 * depth + 1);
+  assert.equal(categoryRangesToArray(r.categories).filter((c) => c.category === 'operator').length, 2 * depth + 1);
   const js = 'f(' + '('.repeat(depth) + 'a' + ')'.repeat(depth) + ');\n';
   assert.deepEqual(texts(js, extractor.extract(js, 'javascript').identifiers), ['f', 'a']);
 });
@@ -148,4 +151,17 @@ test('incremental re-parse after tree.edit() equals a fresh parse', () => {
   const ids = texts(text, extractor.extract(text, 'typescript').identifiers);
   assert.ok(ids.includes('displayName') && ids.includes('greetÜser') && !ids.includes('userName'));
   tree.delete();
+});
+
+test('grammars requested concurrently all load (links into the shared runtime are serialized)', async () => {
+  const fresh = await SpanExtractor.create();
+  try {
+    await Promise.all(SUPPORTED_LANGUAGES.map((l) => fresh.ensureLanguage(l)));
+    for (const l of SUPPORTED_LANGUAGES) {
+      assert.ok(fresh.isLoaded(l), l);
+      assert.ok(Array.isArray(fresh.extract('x = y\n', l).identifiers), l);
+    }
+  } finally {
+    fresh.dispose();
+  }
 });

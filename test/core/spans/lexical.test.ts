@@ -18,9 +18,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { SpanExtractor } from '../../../src/core/spans';
+import { categoryRangesToArray } from '../../../src/core/spans/category-ranges';
 import { LEXICAL_LANGUAGES, lexicalSpans } from '../../../src/core/spans/lexical';
 import { addAgreement, emptyCounts, rates, type AgreementCounts } from '../../../src/core/spans/lexical/agreement';
-import type { SpanResult } from '../../../src/core/types';
+import type { CategoryRange, SpanResult } from '../../../src/core/types';
 
 const REPO = resolve(__dirname, '../../..');
 const REQUIRED = ['python', 'javascript', 'typescript', 'tsx', 'java', 'go', 'rust', 'c', 'cpp', 'csharp', 'ruby', 'php'];
@@ -48,10 +49,11 @@ function describeDifference(text: string, a: SpanResult, b: SpanResult): string 
     const x = a.strings[i], y = b.strings[i];
     if (x?.start !== y?.start || x?.end !== y?.end) return `string ${i}: lexical ${show(x)} vs tree-sitter ${show(y)}`;
   }
-  const cat = (r: SpanResult, k: number) => r.categories.find((c) => c.start <= k && k < c.end)?.category ?? 'whitespace';
+  const ca = categoryRangesToArray(a.categories), cb = categoryRangesToArray(b.categories);
+  const cat = (r: readonly CategoryRange[], k: number) => r.find((c) => c.start <= k && k < c.end)?.category ?? 'whitespace';
   for (let k = 0; k < text.length; k++) {
     if (/\s/.test(text[k]!)) continue;
-    if (cat(a, k) !== cat(b, k)) return `category at ${k} (${JSON.stringify(text.slice(k, k + 12))}): lexical ${cat(a, k)} vs tree-sitter ${cat(b, k)}`;
+    if (cat(ca, k) !== cat(cb, k)) return `category at ${k} (${JSON.stringify(text.slice(k, k + 12))}): lexical ${cat(ca, k)} vs tree-sitter ${cat(cb, k)}`;
   }
   return 'none';
 }
@@ -119,7 +121,7 @@ test('degenerate inputs give a result, never a crash', () => {
     for (const code of ['', '\n\n  ', '"', '/*', '((((((((((x', '"a\\', '`${', 'f"{', '<<~EOS', '<?php "$', '$"{', 'r#"', '\'', '#']) {
       const r = lexical(code, language);
       assert.equal(r.hasErrors, false);
-      for (const c of r.categories) assert.ok(c.start < c.end && c.end <= code.length, `${language} ${JSON.stringify(code)}`);
+      for (const c of categoryRangesToArray(r.categories)) assert.ok(c.start < c.end && c.end <= code.length, `${language} ${JSON.stringify(code)}`);
     }
     // Deeply nested interpolation stays within the stack.
     lexical('`${'.repeat(5000) + 'f"{'.repeat(5000), language);

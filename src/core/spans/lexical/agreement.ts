@@ -87,7 +87,8 @@ function matchedRanges(a: readonly { start: number; end: number }[], b: readonly
 /** Category code per character: 0 whitespace/gap, else 1 + index in SYNTAX_CATEGORIES. */
 function categoryCodes(length: number, r: SpanResult): Uint8Array {
   const codes = new Uint8Array(length);
-  for (const { start, end, category } of r.categories) codes.fill(1 + SYNTAX_CATEGORIES.indexOf(category), Math.max(0, start), Math.min(end, length));
+  const { starts, ends, codes: rangeCodes } = r.categories;
+  for (let i = 0; i < r.categories.length; i++) codes.fill(1 + rangeCodes[i]!, Math.max(0, starts[i]!), Math.min(ends[i]!, length));
   return codes;
 }
 

@@ -29,6 +29,6 @@ export const LEXICAL_LANGUAGES: readonly LanguageId[] = Object.freeze(Object.key
 export function lexicalSpans(text: string, language: LanguageId): SpanResult | undefined {
   const scan = Object.prototype.hasOwnProperty.call(SCANNERS, language) ? SCANNERS[language] : undefined;
   if (!scan) return undefined;
-  const { identifiers, strings, categories } = scan(text);
-  return { language, identifiers, strings, categories, hasErrors: false };
+  const sink = scan(text);
+  return { language, identifiers: sink.identifiers, strings: sink.strings, categories: sink.categories.finish(), hasErrors: false };
 }

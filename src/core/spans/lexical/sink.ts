@@ -1,32 +1,26 @@
 // Collects what a lexical scanner finds into the arrays of a SpanResult, with the conventions of
 // the tree-sitter walk (fused-walk.ts): adjacent string pieces (quote, contents, escapes) read as
-// one category range, empty ranges are dropped, identifiers are also category ranges.
+// one category range, empty ranges are dropped, identifiers are also category ranges. Category
+// ranges go straight into packed typed arrays (no object per token).
 
-import type { CategoryRange, SourceSpan, SyntaxCategory } from '../../types';
+import type { SourceSpan, SyntaxCategory } from '../../types';
+import { CATEGORY_CODE, CategoryRangeBuilder } from '../category-ranges';
+
+const IDENTIFIER = CATEGORY_CODE.identifier;
 
 export class SpanSink {
   readonly identifiers: SourceSpan[] = [];
   readonly strings: SourceSpan[] = [];
-  readonly categories: CategoryRange[] = [];
+  readonly categories = new CategoryRangeBuilder();
 
   category(start: number, end: number, category: SyntaxCategory): void {
-    if (end <= start) return;
-    const cats = this.categories;
-    const n = cats.length;
-    if (n > 0 && category === 'string') {
-      const last = cats[n - 1]!;
-      if (last.category === 'string' && last.end === start) {
-        cats[n - 1] = { start: last.start, end, category };
-        return;
-      }
-    }
-    cats.push({ start, end, category });
+    this.categories.add(start, end, CATEGORY_CODE[category]);
   }
 
   identifier(start: number, end: number, nodeType: string): void {
     if (end <= start) return;
     this.identifiers.push({ start, end, nodeType, kind: 'identifier' });
-    this.categories.push({ start, end, category: 'identifier' });
+    this.categories.add(start, end, IDENTIFIER);
   }
 
   /** An identifier inside text classified whole (PHP `$name` in a heredoc): the query still
