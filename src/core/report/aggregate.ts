@@ -63,6 +63,9 @@ export function mergeIdentifierTables(into: Record<string, IdentifierEntry>, fro
       t.occurrences += e.occurrences;
       t.subtokens += e.subtokens;
       t.saved += e.saved;
+      // One identifier can split differently in different contexts (after a space or not): keep
+      // a canonical spelling, so the result does not depend on the order files were merged in.
+      if (e.pieces.join('\u0000') < t.pieces.join('\u0000')) t.pieces = [...e.pieces];
     }
   }
 }

@@ -7,7 +7,8 @@ import { Piscina } from 'piscina';
 import { languageForPath } from '../spans';
 import { walkTree, type WalkFile } from '../scan/walk';
 import { buildReport, mergeIdentifierTables } from './aggregate';
-import { FilePipeline, type FileOutcome, type FileTask, type PipelineConfig } from './process-file';
+import { FilePipeline, type FileTask, type PipelineConfig } from './process-file';
+import { makeBatches, type BatchResult } from './batch';
 import type { ReportJson, SkippedFile, SpanEngine } from './schema';
 import type { FileStats, IdentifierEntry, MergeScope, WindowConfig } from './stats';
 import type { Tokenizer } from '../types';
@@ -94,13 +95,7 @@ export async function runReport(opts: ReportOptions): Promise<ReportJson> {
   const bytesTotal = walk.files.reduce((s, f) => s + f.size, 0);
   let done = 0;
   let bytesDone = 0;
-  const collect = (f: WalkFile, out: FileOutcome) => {
-    if (out.kind === 'skip') skipped.push(out.skipped);
-    else {
-      const { identifierTable, ...rest } = out.stats;
-      files.push(rest);
-      mergeIdentifierTables(table, identifierTable);
-    }
+  const progress = (f: WalkFile) => {
     done++;
     bytesDone += f.size;
     opts.onProgress?.({ phase: 'analyzing', done, total: walk.files.length, bytesDone, bytesTotal, current: f.rel });
@@ -112,28 +107,42 @@ export async function runReport(opts: ReportOptions): Promise<ReportJson> {
     try {
       for (const f of walk.files) {
         opts.signal?.throwIfAborted();
-        collect(f, await pipeline.process(task(f)));
+        const out = await pipeline.process(task(f));
+        if (out.kind === 'skip') skipped.push(out.skipped);
+        else {
+          const { identifierTable, ...rest } = out.stats;
+          files.push(rest);
+          mergeIdentifierTables(table, identifierTable);
+        }
+        progress(f);
       }
     } finally {
       pipeline.dispose();
     }
   } else {
+    const batches = makeBatches(walk.files);
+    const threads = Math.min(opts.jobs, batches.length);
     const pool = new Piscina({
       filename: workerEntry(opts.workerFile),
       workerData: config,
-      minThreads: Math.min(opts.jobs, walk.files.length),
-      maxThreads: Math.min(opts.jobs, walk.files.length),
+      minThreads: threads,
+      maxThreads: threads,
       idleTimeout: 1000,
-      // A second task waits in each worker's queue, so no worker idles while the main thread
-      // collects a result and hands out the next file.
+      // A second batch waits in each worker's queue, so no worker idles while the main thread
+      // collects a result and hands out the next batch.
       concurrentTasksPerWorker: 2,
     });
     // Every task listens to the one signal.
-    if (opts.signal) setMaxListeners(walk.files.length + 10, opts.signal);
+    if (opts.signal) setMaxListeners(batches.length + 10, opts.signal);
     try {
-      // Largest files first, so one big file does not finish alone at the end.
-      const order = [...walk.files].sort((a, b) => b.size - a.size);
-      await Promise.all(order.map((f) => pool.run(task(f), { signal: opts.signal }).then((out: FileOutcome) => collect(f, out))));
+      await Promise.all(batches.map((batch) => pool.run(batch.map(task), { signal: opts.signal }).then((out: BatchResult) => {
+        for (const r of out.results) {
+          if (r.kind === 'skip') skipped.push(r.skipped);
+          else files.push(r.stats);
+        }
+        mergeIdentifierTables(table, out.table);
+        for (const f of batch) progress(f);
+      })));
     } finally {
       await pool.destroy();
     }

@@ -1,0 +1,33 @@
+// Report work is handed to worker threads in batches of files: fewer messages, and identifier
+// tables merged in the workers rather than on the main thread.
+import type { SkippedFile } from './schema';
+import type { FileStats, IdentifierEntry } from './stats';
+
+export type FileResult = { kind: 'file'; stats: Omit<FileStats, 'identifierTable'> } | { kind: 'skip'; skipped: SkippedFile };
+
+export interface BatchResult {
+  results: FileResult[];
+  table: Record<string, IdentifierEntry>;
+}
+
+/**
+ * Splits files (largest first, so no big file finishes alone at the end) into batches of about
+ * `targetBytes`, at most `maxFiles` each; a file larger than the target is a batch of its own.
+ */
+export function makeBatches<T extends { size: number }>(files: readonly T[], targetBytes = 256 * 1024, maxFiles = 64): T[][] {
+  const order = [...files].sort((a, b) => b.size - a.size);
+  const batches: T[][] = [];
+  let cur: T[] = [];
+  let bytes = 0;
+  for (const f of order) {
+    if (cur.length && (bytes + f.size > targetBytes || cur.length >= maxFiles)) {
+      batches.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(f);
+    bytes += f.size;
+  }
+  if (cur.length) batches.push(cur);
+  return batches;
+}
