@@ -95,39 +95,50 @@ async function main(): Promise<void> {
 
   // --- Pipeline per core: spans + tokens + plan + stats, in this thread ---------------------
   // Equal footing: the baseline and each pipeline get their own tokenizer with an empty
-  // pre-token cache, warmed on the same first 30 files (which also loads the grammars).
+  // pre-token cache, warmed on the same first 30 files (which also loads the grammars). Three
+  // interleaved rounds; the table gives the median (and the range), since this shared 2-vCPU
+  // machine moves single figures by ±30% between runs.
   const warmCount = 30;
-  const baseTok = loadTokenizer(tokDir);
-  for (const f of files.slice(0, warmCount)) baseTok.encode(f.text);
-  const tokOnlySame = timed(() => files.reduce((s, f) => s + baseTok.encode(f.text).length, 0));
-  const pipeline = await FilePipeline.create({ tokenizerDir: tokDir, scope: 'identifiers', window: { capacity: 510, specials: 2 }, includeGenerated: false }, loadTokenizer(tokDir));
-  for (const f of files.slice(0, warmCount)) await pipeline.analyze(f.rel, f.text, f.bytes, languageForPath(f.rel)!); // load grammars, JIT
-  const pipe = await timedAsync(async () => {
-    let n = 0;
-    for (const f of files) n += (await pipeline.analyze(f.rel, f.text, f.bytes, languageForPath(f.rel)!)).tokens;
-    return n;
-  });
-  // Where the time goes: tree-sitter parse + span extraction alone.
   const ex = await SpanExtractor.create();
   for (const l of new Set(files.map((f) => languageForPath(f.rel)!))) await ex.ensureLanguage(l);
-  const parseOnly = timed(() => files.reduce((s, f) => s + ex.extract(f.text, languageForPath(f.rel)!).identifiers.length, 0));
-  const lexOnly = timed(() => files.reduce((s, f) => s + (lexicalSpans(f.text, languageForPath(f.rel)!)?.identifiers.length ?? 0), 0));
-  const lexPipeline = await FilePipeline.create({ tokenizerDir: tokDir, scope: 'identifiers', spanEngine: 'lexical', window: { capacity: 510, specials: 2 }, includeGenerated: false }, loadTokenizer(tokDir));
-  for (const f of files.slice(0, warmCount)) await lexPipeline.analyze(f.rel, f.text, f.bytes, languageForPath(f.rel)!);
-  const pipeLex = await timedAsync(async () => {
-    let n = 0;
-    for (const f of files) n += (await lexPipeline.analyze(f.rel, f.text, f.bytes, languageForPath(f.rel)!)).tokens;
-    return n;
-  });
+  const pipelineOf = async (spanEngine: 'tree-sitter' | 'lexical') => {
+    const p = await FilePipeline.create({ tokenizerDir: tokDir, scope: 'identifiers', spanEngine, window: { capacity: 510, specials: 2 }, includeGenerated: false }, loadTokenizer(tokDir));
+    for (const f of files.slice(0, warmCount)) await p.analyze(f.rel, f.text, f.bytes, languageForPath(f.rel)!);
+    const r = await timedAsync(async () => {
+      let n = 0;
+      for (const f of files) n += (await p.analyze(f.rel, f.text, f.bytes, languageForPath(f.rel)!)).tokens;
+      return n;
+    });
+    p.dispose();
+    return r.sec;
+  };
+  const rounds: Record<'tok' | 'parse' | 'lex' | 'pipeTs' | 'pipeLex', number[]> = { tok: [], parse: [], lex: [], pipeTs: [], pipeLex: [] };
+  for (let round = 0; round < 3; round++) {
+    const baseTok = loadTokenizer(tokDir);
+    for (const f of files.slice(0, warmCount)) baseTok.encode(f.text);
+    rounds.tok.push(timed(() => files.reduce((s, f) => s + baseTok.encode(f.text).length, 0)).sec);
+    rounds.parse.push(timed(() => files.reduce((s, f) => s + ex.extract(f.text, languageForPath(f.rel)!).identifiers.length, 0)).sec);
+    rounds.lex.push(timed(() => files.reduce((s, f) => s + (lexicalSpans(f.text, languageForPath(f.rel)!)?.identifiers.length ?? 0), 0)).sec);
+    rounds.pipeTs.push(await pipelineOf('tree-sitter'));
+    rounds.pipeLex.push(await pipelineOf('lexical'));
+  }
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
+  const mbs = (xs: number[]) => `${(mb(bytes) / med(xs)).toFixed(2)} (${(mb(bytes) / Math.max(...xs)).toFixed(1)}–${(mb(bytes) / Math.min(...xs)).toFixed(1)})`;
+  const share = (xs: number[]) => {
+    const ratios = xs.map((x, i) => rounds.tok[i]! / x);
+    return `${(100 * med(ratios)).toFixed(0)}% (${(100 * Math.min(...ratios)).toFixed(0)}–${(100 * Math.max(...ratios)).toFixed(0)}%)`;
+  };
   out('## Pipeline vs tokenizer-only (one thread, same files, in memory, each with a fresh tokenizer cache)');
+  out();
+  out('Median of 3 interleaved rounds (range in brackets); the share is per round, pipeline against the tokenizer-only run of the same round.');
   out();
   out('| stage | MB/s | share of tokenizer-only |');
   out('| --- | ---: | ---: |');
-  out(`| tokenizer only (encode with offsets) | ${(mb(bytes) / tokOnlySame.sec).toFixed(2)} | 100% |`);
-  out(`| tree-sitter parse + identifier/category extraction only | ${(mb(bytes) / parseOnly.sec).toFixed(2)} | — |`);
-  out(`| whole pipeline, tree-sitter spans (parse, tokenize, align, stats) — the default | ${(mb(bytes) / pipe.sec).toFixed(2)} | ${(100 * tokOnlySame.sec / pipe.sec).toFixed(0)}% |`);
-  out(`| lexical scanner only (identifier/category spans) | ${(mb(bytes) / lexOnly.sec).toFixed(2)} | — |`);
-  out(`| whole pipeline, lexical spans (\`--spans lexical\`) | ${(mb(bytes) / pipeLex.sec).toFixed(2)} | ${(100 * tokOnlySame.sec / pipeLex.sec).toFixed(0)}% |`);
+  out(`| tokenizer only (encode with offsets) | ${mbs(rounds.tok)} | 100% |`);
+  out(`| tree-sitter parse + identifier/category extraction only | ${mbs(rounds.parse)} | — |`);
+  out(`| whole pipeline, tree-sitter spans (parse, tokenize, align, stats) — the default | ${mbs(rounds.pipeTs)} | ${share(rounds.pipeTs)} |`);
+  out(`| lexical scanner only (identifier/category spans) | ${mbs(rounds.lex)} | — |`);
+  out(`| whole pipeline, lexical spans (\`--spans lexical\`) | ${mbs(rounds.pipeLex)} | ${share(rounds.pipeLex)} |`);
   out();
 
   // --- End to end: `report` on the tree, 1 vs 2 workers -------------------------------------
@@ -208,8 +219,6 @@ async function main(): Promise<void> {
 
   mkdirSync(join(REPO, 'bench', 'results'), { recursive: true });
   writeFileSync(join(REPO, 'bench', 'results', 'latest.md'), lines.join('\n') + '\n');
-  pipeline.dispose();
-  lexPipeline.dispose();
   ex.dispose();
 }
 
