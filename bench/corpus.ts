@@ -1,8 +1,8 @@
 // Real code present on every machine of this project: the Python standard library of the
 // machine's python3 (when there is one) and JavaScript/TypeScript from node_modules. Files are
 // copied into a temporary tree so that `report` walks exactly them.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { listFiles, pythonStdlib } from '../test/support/files';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -12,35 +12,16 @@ export interface CorpusFile {
   bytes: number;
 }
 
-function pythonStdlib(): string | undefined {
-  try {
-    return execFileSync('python3', ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8' }).trim();
-  } catch {
-    return undefined;
-  }
-}
+const SKIP = new Set(['test', 'tests', 'site-packages', '__pycache__']);
 
 function collect(root: string, dir: string, re: RegExp, maxFile: number, budget: { left: number }, out: CorpusFile[], prefix: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(dir).sort();
-  } catch {
-    return;
-  }
-  for (const name of names) {
+  for (const p of listFiles(dir, re, { skipDirs: SKIP, maxBytes: maxFile })) {
     if (budget.left <= 0) return;
-    if (name === 'test' || name === 'tests' || name === 'site-packages' || name === '__pycache__') continue;
-    const p = join(dir, name);
-    let st;
-    try { st = statSync(p); } catch { continue; }
-    if (st.isDirectory()) collect(root, p, re, maxFile, budget, out, prefix);
-    else if (re.test(name) && st.size > 0 && st.size <= maxFile) {
-      const buf = readFileSync(p);
-      const text = buf.toString('utf8');
-      if (text.includes('\uFFFD')) continue;
-      out.push({ rel: `${prefix}/${relative(root, p)}`, text, bytes: buf.length });
-      budget.left -= buf.length;
-    }
+    const buf = readFileSync(p);
+    const text = buf.toString('utf8');
+    if (text.includes('\uFFFD')) continue;
+    out.push({ rel: `${prefix}/${relative(root, p)}`, text, bytes: buf.length });
+    budget.left -= buf.length;
   }
 }
 

@@ -2,55 +2,22 @@
 // on the same real code: Python stdlib + TypeScript's lib .d.ts (~4 MB), one thread, warm (one
 // untimed pass first, then the best of --reps). Prints a Markdown table with agreement.
 //   node --import tsx bench/lexical.ts [--mb 4] [--reps 3]
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { bestOf, listFiles, numberArg, pythonStdlib, readTexts } from '../test/support/files';
 import { SpanExtractor } from '../src/core/spans';
 import { lexicalSpans } from '../src/core/spans/lexical';
 import { addAgreement, emptyCounts, rates } from '../src/core/spans/lexical/agreement';
 
 const REPO = resolve(__dirname, '..');
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-};
-
-function files(dir: string, re: RegExp, budget: number): string[] {
-  const out: string[] = [];
-  let left = budget;
-  const walk = (d: string, depth: number): void => {
-    let names: string[];
-    try { names = readdirSync(d).sort(); } catch { return; }
-    for (const n of names) {
-      if (left <= 0) return;
-      const p = join(d, n);
-      let st;
-      try { st = statSync(p); } catch { continue; }
-      if (st.isDirectory()) { if (depth < 3 && n !== 'site-packages' && n !== 'test' && n !== 'tests') walk(p, depth + 1); continue; }
-      if (!re.test(n) || st.size === 0 || st.size > 3_000_000) continue;
-      const t = readFileSync(p, 'utf8');
-      if (t.includes('\uFFFD')) continue;
-      out.push(t);
-      left -= Buffer.byteLength(t);
-    }
-  };
-  walk(dir, 0);
-  return out;
-}
-
-function best(reps: number, fn: () => void): number {
-  let min = Infinity;
-  for (let r = 0; r < reps; r++) {
-    const t0 = process.hrtime.bigint();
-    fn();
-    min = Math.min(min, Number(process.hrtime.bigint() - t0) / 1e9);
-  }
-  return min;
-}
+const arg = numberArg;
+const files = (dir: string, re: RegExp, budget: number): string[] =>
+  readTexts(listFiles(dir, re, { maxDepth: 3, maxBytes: 3_000_000, skipDirs: new Set(['site-packages', 'test', 'tests']) }), budget);
+const best = bestOf;
 
 async function main(): Promise<void> {
   const mb = arg('mb', 4), reps = arg('reps', 3);
   const corpora = [
-    { language: 'python', texts: files('/root/.pyenv/versions/3.11.7/lib/python3.11', /\.py$/, (mb / 2) * 1e6) },
+    { language: 'python', texts: files(pythonStdlib() ?? '', /\.py$/, (mb / 2) * 1e6) },
     { language: 'typescript', texts: files(join(REPO, 'node_modules/typescript/lib'), /\.d\.ts$/, (mb / 2) * 1e6) },
   ].filter((c) => c.texts.length > 0);
   const extractor = await SpanExtractor.create({ preload: corpora.map((c) => c.language) });

@@ -3,7 +3,6 @@
 // merge plan. Prints a markdown table: realised speed-up next to the FLOP-predicted one, model load
 // time, peak RSS. Run: npx tsx bench/runtime.ts [--runs N]
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { encoderFlops } from '../src/core/flops';
@@ -14,14 +13,7 @@ import { averageReducer } from '../src/core/runtime/merge';
 import { planFile } from '../src/core/runtime/plan-input';
 import { loadTokenizerFor } from '../src/core/runtime/resolve-model';
 import { SpanExtractor } from '../src/core/spans';
-
-function pythonStdlib(): string | undefined {
-  try {
-    return execFileSync('python3', ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8' }).trim();
-  } catch {
-    return undefined;
-  }
-}
+import { pythonStdlib } from '../test/support/files';
 
 async function main(): Promise<void> {
   const runsArg = process.argv.indexOf('--runs');

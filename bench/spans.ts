@@ -9,12 +9,11 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import TreeSitter = require('web-tree-sitter');
 import { SpanExtractor } from '../src/core/spans';
+import { bestOf, numberArg, pythonStdlib } from '../test/support/files';
 
 const REPO = resolve(__dirname, '..');
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-};
+const arg = numberArg;
+const best = bestOf;
 
 interface Corpus {
   readonly name: string;
@@ -42,29 +41,6 @@ function corpus(name: string, language: string, dir: string, re: RegExp, budget:
     bytes += buf.length;
   }
   return texts.length ? { name, language, texts, bytes } : undefined;
-}
-
-function pythonStdlib(): string | undefined {
-  const pinned = '/root/.pyenv/versions/3.11.7/lib/python3.11';
-  try {
-    if (statSync(pinned).isDirectory()) return pinned;
-  } catch { /* fall through to whatever python3 is here */ }
-  try {
-    return execFileSync('python3', ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8' }).trim();
-  } catch {
-    return undefined;
-  }
-}
-
-/** Best of `reps` timings, in seconds (the machine is shared: the minimum is the least disturbed). */
-function best(reps: number, fn: () => void): number {
-  let min = Infinity;
-  for (let r = 0; r < reps; r++) {
-    const t0 = process.hrtime.bigint();
-    fn();
-    min = Math.min(min, Number(process.hrtime.bigint() - t0) / 1e9);
-  }
-  return min;
 }
 
 /** One N MB line of minified JavaScript (chart.js's bundle, repeated). */

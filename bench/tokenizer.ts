@@ -2,45 +2,27 @@
 // vs gpt-tokenizer's o200k_base, on real code, in one process.
 //   node --import tsx bench/tokenizer.ts [--mb 10] [--hf-mb 1]
 // Data: Python stdlib *.py and TypeScript's lib/*.js (whatever of them exists on this machine).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadTokenizer, locateTokenizer } from '../src/core/tokenizer';
+import { listFiles, numberArg, pythonStdlib, readTexts } from '../test/support/files';
+
 import { buildCodeT5TokenizerJson } from '../test/core/tokenizer/hfReference';
 
-function arg(name: string, dflt: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-}
+const PY = pythonStdlib() ?? '';
+
+const arg = numberArg;
 
 function collect(dir: string, re: RegExp, out: string[], limitBytes: { left: number }): void {
-  let entries: string[];
-  try {
-    entries = readdirSync(dir).sort();
-  } catch {
-    return;
-  }
-  for (const name of entries) {
-    if (limitBytes.left <= 0) return;
-    const p = join(dir, name);
-    let st;
-    try {
-      st = statSync(p);
-    } catch {
-      continue;
-    }
-    if (st.isDirectory()) collect(p, re, out, limitBytes);
-    else if (re.test(name)) {
-      const text = readFileSync(p, 'utf8').slice(0, limitBytes.left);
-      out.push(text);
-      limitBytes.left -= Buffer.byteLength(text);
-    }
+  for (const text of readTexts(listFiles(dir, re), limitBytes.left)) {
+    out.push(text.slice(0, limitBytes.left));
+    limitBytes.left -= Buffer.byteLength(text);
   }
 }
 
 /** About `mb` MB of code, half Python, half JavaScript. */
 function corpus(mb: number): string[] {
   const out: string[] = [];
-  collect('/root/.pyenv/versions/3.11.7/lib/python3.11', /\.py$/, out, { left: (mb * 1e6) / 2 });
+  collect(PY, /\.py$/, out, { left: (mb * 1e6) / 2 });
   collect(resolve(__dirname, '..', 'node_modules', 'typescript', 'lib'), /\.js$/, out, { left: (mb * 1e6) / 2 });
   return out;
 }
@@ -62,7 +44,7 @@ async function main(): Promise<void> {
   // JIT warm-up on different text (Python tests, a TypeScript declaration file) with throwaway
   // instances, so "cold cache" measures an empty pre-token cache, not the compiler warming up.
   const warmup: string[] = [];
-  collect('/root/.pyenv/versions/3.11.7/lib/python3.11/test', /\.py$/, warmup, { left: 1e6 });
+  collect(join(PY, 'test'), /\.py$/, warmup, { left: 1e6 });
   const dir = locateTokenizer().dir;
   const { encode, countTokens } = await import('gpt-tokenizer/encoding/o200k_base');
   const { Tokenizer: HfTokenizer } = await import('@huggingface/tokenizers');

@@ -3,11 +3,12 @@
 // and, when the Rust-backed `tokenizers` package is installed, against the Rust implementation that
 // transformers uses (exact ids and offsets, including the cases where the JS port is wrong).
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { loadTokenizer } from '../../../src/core/tokenizer';
+import { listFiles, pythonStdlib } from '../../support/files';
 import { SHARED_CODET5, buildCodeT5TokenizerJson, codeT5AddedTokens, offsetsFromTokens } from './hfReference';
 
 const ours = loadTokenizer(SHARED_CODET5);
@@ -36,26 +37,10 @@ function assertSameAsHf(text: string, label: string): void {
 
 /** Every n-th file under dir matching re, sorted, so the sample spreads over the whole tree. */
 function sampleFiles(dir: string, re: RegExp, every: number, max: number): string[] {
-  const all: string[] = [];
-  const walk = (d: string): void => {
-    let names: string[];
-    try {
-      names = readdirSync(d).sort();
-    } catch {
-      return;
-    }
-    for (const n of names) {
-      const p = join(d, n);
-      const st = statSync(p);
-      if (st.isDirectory()) walk(p);
-      else if (re.test(n)) all.push(p);
-    }
-  };
-  walk(dir);
-  return all.filter((_, i) => i % every === 0).slice(0, max);
+  return listFiles(dir, re).filter((_, i) => i % every === 0).slice(0, max);
 }
 
-const PY_STDLIB = '/root/.pyenv/versions/3.11.7/lib/python3.11';
+const PY_STDLIB = pythonStdlib() ?? '/nonexistent';
 const TS_LIB = resolve(__dirname, '..', '..', '..', 'node_modules', 'typescript', 'lib');
 
 /** Text covering the cases the task lists; \u0085 and \uFEFF are left to the Rust comparison. */
