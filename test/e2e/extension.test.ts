@@ -31,10 +31,17 @@ describe('Subtoken Lens in a real VS Code', { timeout: 300_000 }, () => {
   /** User settings, plus the machine settings a remote window writes machine-scoped keys to. */
   const userSettings = () => {
     const machine = join(sandboxRoot, 'user-data', 'Machine', 'settings.json');
-    return {
-      ...(existsSync(machine) ? JSON.parse(readFileSync(machine, 'utf8')) : {}),
-      ...JSON.parse(readFileSync(settingsFile(), 'utf8')),
-    } as Record<string, unknown>;
+    // The editor may be rewriting a file at this very moment (truncated, then written): read a
+    // file that does not parse as empty, and let the caller's polling loop read it again.
+    const read = (file: string): Record<string, unknown> => {
+      if (!existsSync(file)) return {};
+      try {
+        return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      } catch {
+        return {};
+      }
+    };
+    return { ...read(machine), ...read(settingsFile()) };
   };
   /** The extension's model cache: HOME is the sandbox, so ~/.cache/subtoken-lens lies inside it. */
   const modelCache = () => join(sandboxRoot, '.cache', 'subtoken-lens', 'models');
@@ -239,6 +246,7 @@ describe('Subtoken Lens in a real VS Code', { timeout: 300_000 }, () => {
     await waitForNotification(page, /model set to codet5-small/);
     assert.ok(hub!.requests.includes('/api/models/Salesforce/codet5-small/revision/main'), hub!.requests.join('\n'));
     assert.ok(hub!.requests.some((r) => /^\/Salesforce\/codet5-small\/resolve\/[0-9a-f]{40}\/onnx\/encoder_model\.onnx$/.test(r)), hub!.requests.join('\n'));
+    for (let i = 0; i < 20 && userSettings()['subtokenLens.model'] !== 'codet5-small'; i++) await sleep(250);
     assert.equal(userSettings()['subtokenLens.model'], 'codet5-small');
     await runCommand(page, 'Subtoken Lens: Analyze Token Merging in File');
     // The served weights are random and its config says so: the lens must say so too.
