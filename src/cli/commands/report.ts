@@ -6,6 +6,7 @@ import {
   combineReports, defaultJobs, formatCsv, formatHtml, formatMarkdown, formatTable, locateChartJs, runReport,
   type ReportJson, type ReportProgress,
 } from '../../core/report';
+import { bytes } from '../../core/report/format/numbers';
 import { FatalError, interruptSignal, isAbort, openTokenizer, parseIntOption, parseShard, parseSize, writeAtomic } from '../common';
 import { TOOL_VERSION } from '../version';
 
@@ -45,8 +46,7 @@ function progressPrinter(enabled: boolean): (p: ReportProgress) => void {
     const finished = p.phase === 'analyzing' && p.done === p.total;
     if (!finished && now - last < (tty ? 100 : 5000)) return;
     last = now;
-    const line = p.phase === 'walking' ? 'walking the tree…' :
-      `${p.done}/${p.total} files, ${(p.bytesDone / 1048576).toFixed(1)}/${(p.bytesTotal / 1048576).toFixed(1)} MiB`;
+    const line = p.phase === 'walking' ? 'walking the tree…' : `${p.done}/${p.total} files, ${bytes(p.bytesDone)} of ${bytes(p.bytesTotal)}`;
     process.stderr.write(tty ? `\r\x1b[K${line}${finished ? '\n' : ''}` : `${line}\n`);
   };
 }
