@@ -10,8 +10,6 @@ import { SpanExtractor, languageForPath } from '../src/core/spans';
 import { lexicalSpans } from '../src/core/spans/lexical';
 import { FilePipeline, runReport } from '../src/core/report';
 import { checkContent } from '../src/core/scan/classify';
-import { buildMergePlan } from '../src/core/merge/plan';
-import { DocumentIndex } from '../src/core/merge/lookup';
 import { buildCodeT5TokenizerJson } from '../test/core/tokenizer/hfReference';
 
 const REPO = resolve(__dirname, '..');
@@ -34,7 +32,6 @@ async function timedAsync<T>(fn: () => Promise<T>): Promise<{ value: T; sec: num
   const value = await fn();
   return { value, sec: Number(process.hrtime.bigint() - t0) / 1e9 };
 }
-const pctl = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 async function main(): Promise<void> {
   const tokDir = locateTokenizer().dir;
@@ -75,8 +72,7 @@ async function main(): Promise<void> {
   }
   const hfBytes = hfFiles.reduce((s, f) => s + f.bytes, 0);
   const hfRun = timed(() => hfFiles.reduce((s, f) => s + hf.encode(f.text, { add_special_tokens: false }).ids.length, 0));
-  const oursSameAsHf = timed(() => hfFiles.reduce((s, f) => s + loadTokenizerOnce().encode(f.text).length, 0));
-  function loadTokenizerOnce() { return fresh; }
+  const oursSameAsHf = timed(() => hfFiles.reduce((s, f) => s + fresh.encode(f.text).length, 0));
 
   out('## Tokenizer throughput (one thread)');
   out();
@@ -172,50 +168,7 @@ async function main(): Promise<void> {
   out();
   rmSync(root, { recursive: true, force: true });
 
-  // --- Hover path: one identifier in an already-parsed 5,000-line file ----------------------
-  const pyFiles = files.filter((f) => f.rel.endsWith('.py'));
-  const source = (pyFiles.length ? pyFiles : files).map((f) => f.text).join('\n').split('\n').slice(0, 5000).join('\n');
-  const lang = pyFiles.length ? 'python' : 'javascript';
-  await ex.ensureLanguage(lang);
-  const cold = timed(() => {
-    const doc = ex.parse(source, lang);
-    const enc = fresh.encode(source);
-    const plan = buildMergePlan(source, enc, doc.result.identifiers);
-    return { doc, index: new DocumentIndex(source, enc, doc.result.identifiers, plan) };
-  });
-  const { index, doc } = cold.value;
-  const ids = doc.result.identifiers;
-  const lat: number[] = [];
-  let sink = 0;
-  for (let i = 0; i < 20000; i++) {
-    const s = ids[(i * 7919) % ids.length]!;
-    const t0 = process.hrtime.bigint();
-    const hit = index.at(s.start + ((s.end - s.start) >> 1));
-    lat.push(Number(process.hrtime.bigint() - t0) / 1e3);
-    sink += hit?.count ?? 0;
-  }
-  // One-character edit, re-parsed incrementally.
-  const at = source.indexOf('\n', source.length >> 1);
-  const edited = source.slice(0, at) + ' ' + source.slice(at);
-  const pt = { row: source.slice(0, at).split('\n').length - 1, column: at - source.lastIndexOf('\n', at - 1) - 1 };
-  doc.tree.edit({ startIndex: at, oldEndIndex: at, newEndIndex: at + 1, startPosition: pt, oldEndPosition: pt, newEndPosition: { row: pt.row, column: pt.column + 1 } });
-  const incr = timed(() => ex.parse(edited, lang, doc.tree));
-  const full = timed(() => ex.parse(edited, lang));
-  out(`## Hover lookup in an already-parsed ${source.split('\n').length}-line ${lang} file (${ids.length} identifiers)`);
-  out();
-  out('| operation | time |');
-  out('| --- | ---: |');
-  out(`| identifier → subtokens lookup, p50 | ${pctl(lat, 50).toFixed(2)} µs |`);
-  out(`| identifier → subtokens lookup, p95 | ${pctl(lat, 95).toFixed(2)} µs |`);
-  out(`| identifier → subtokens lookup, p99 | ${pctl(lat, 99).toFixed(2)} µs |`);
-  out(`| cold: parse + tokenize + plan + index the file | ${(cold.sec * 1000).toFixed(1)} ms |`);
-  out(`| re-parse after a one-character edit, incremental | ${(incr.sec * 1000).toFixed(1)} ms |`);
-  out(`| re-parse after the same edit, from scratch | ${(full.sec * 1000).toFixed(1)} ms |`);
-  out();
-  incr.value.tree.delete();
-  full.value.tree.delete();
-  doc.tree.delete();
-  if (sink < 0) console.log(sink);
+  // The hover path (lookup + formatting, re-analysis after an edit) is measured by bench/hover.ts.
 
   mkdirSync(join(REPO, 'bench', 'results'), { recursive: true });
   writeFileSync(join(REPO, 'bench', 'results', 'latest.md'), lines.join('\n') + '\n');

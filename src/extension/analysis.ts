@@ -47,7 +47,7 @@ export class Results implements vscode.Disposable, vscode.CodeLensProvider, vsco
   private readonly view: vscode.TreeView<IdentifierResult>;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly ctx: Ctx) {
+  constructor(ctx: Ctx) {
     this.decorationTypes = Array.from({ length: BUCKETS }, (_, i) => vscode.window.createTextEditorDecorationType({
       backgroundColor: changeColour((i + 0.5) / BUCKETS, 1),
       borderRadius: '2px',

@@ -76,15 +76,4 @@ export function escapeMarkdown(s: string): string {
   return s.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
 }
 
-/** Index of the range (sorted by start, non-overlapping) that contains `offset`, or -1. */
-export function findContaining(starts: ArrayLike<number>, ends: ArrayLike<number>, count: number, offset: number): number {
-  let lo = 0;
-  let hi = count - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (ends[mid]! <= offset) lo = mid + 1;
-    else if (starts[mid]! > offset) hi = mid - 1;
-    else return mid;
-  }
-  return -1;
-}
+export { findContaining } from '../core/merge/lookup';

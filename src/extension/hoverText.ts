@@ -2,7 +2,8 @@
 // wording and the numbers are tested in test/extension/hoverText.test.ts.
 import type { Encoding, SourceSpan } from '../core/types';
 import type { MergePlan } from '../core/merge/plan';
-import { findContaining, formatInt, formatReduction, joinPieces } from './format';
+import { findContaining, identifierAt, tokenPiece } from '../core/merge/lookup';
+import { formatInt, formatReduction, joinPieces } from './format';
 
 export interface HoverInput {
   readonly text: string;
@@ -22,26 +23,7 @@ export interface HoverContent {
   readonly end: number;
 }
 
-/** Source text of token `t`, without the one leading space byte-level BPE glues onto words. */
-export function tokenPiece(text: string, enc: Encoding, t: number): string {
-  const s = text.slice(enc.starts[t]!, enc.ends[t]!);
-  return s.length > 1 && s.startsWith(' ') ? s.slice(1) : s;
-}
-
-/** Index of the identifier span containing `offset` (end inclusive, so a cursor right after a
- *  name still counts), or -1. */
-export function identifierAt(identifiers: readonly SourceSpan[], offset: number): number {
-  let lo = 0;
-  let hi = identifiers.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const s = identifiers[mid]!;
-    if (s.end < offset) lo = mid + 1;
-    else if (s.start > offset) hi = mid - 1;
-    else return mid;
-  }
-  return -1;
-}
+export { identifierAt, tokenPiece };
 
 export function fileSummary(input: Pick<HoverInput, 'plan' | 'windowCapacity' | 'windowSize'>): string {
   const { tokenCount, mergedCount } = input.plan;

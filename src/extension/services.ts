@@ -3,6 +3,7 @@
 // things load on first use, once; a failed load is forgotten so the next use retries (after the
 // user fixed a setting, say).
 import { join } from 'node:path';
+import { modelConfig, windowCapacity } from '../core/flops';
 import { buildMergePlan, windowSavings, type MergePlan } from '../core/merge/plan';
 import { SpanExtractor, languageForVsCodeId, type Edit, type Tree } from '../core/spans';
 import { defaultCacheDir, loadTokenizer, locateTokenizer, type LocatedTokenizer } from '../core/tokenizer';
@@ -10,9 +11,10 @@ import type { Encoding, SourceSpan, SpanResult, Tokenizer } from '../core/types'
 
 export type { Edit, Tree };
 
-/** CodeT5 input windows: 512 positions, 2 of them `<s>`/`</s>`. */
-export const WINDOW_SIZE = 512;
-export const WINDOW_CAPACITY = WINDOW_SIZE - 2;
+/** CodeT5 input windows (512 positions, 2 of them `<s>`/`</s>`), from the core's model table. */
+const CODET5 = modelConfig('codet5-small');
+export const WINDOW_SIZE = CODET5.maxInputTokens;
+export const WINDOW_CAPACITY = windowCapacity(CODET5);
 
 export interface LoadedTokenizer {
   readonly tokenizer: Tokenizer;

@@ -2,14 +2,14 @@
 // and counted from the graph), measured latency and how the outputs change.
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
+import { openTokenizer, parseIntOption } from '../common';
 import { type AnalysisResult, analyzeFile } from '../../core/runtime/analysis';
 import { checkTokenizerMatchesModel, loadEncoder } from '../../core/runtime/encoder';
 import { averageReducer } from '../../core/runtime/merge';
 import { loadOrTrainLearnedReducer } from '../../core/runtime/learned';
-import { locateTokenizer } from '../../core/tokenizer';
 import { planFile } from '../../core/runtime/plan-input';
 import { DEVICES } from '../../core/runtime/providers';
-import { loadTokenizerFor, modelDirFromSpec } from '../../core/runtime/resolve-model';
+import { modelDirFromSpec } from '../../core/runtime/resolve-model';
 import { SpanExtractor } from '../../core/spans';
 
 /** Runs a command body; a thrown error becomes one `error:` line and exit code 1, not a stack. */
@@ -20,14 +20,6 @@ export async function reportErrors(body: () => Promise<void>): Promise<void> {
     process.stderr.write(`error: ${(err as Error).message ?? String(err)}\n`);
     process.exitCode = 1;
   }
-}
-
-function parseIntOption(name: string, min: number): (v: string) => number {
-  return (v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got "${v}"`);
-    return n;
-  };
 }
 
 interface AnalyzeFlags {
@@ -94,7 +86,7 @@ export function register(program: Command): void {
         process.stdout.write(flags.json ? `${JSON.stringify(obj, null, 2)}\n` : `${human}\n`);
       };
       if (text.length === 0) return say({ noop: true, reason: 'empty file' }, `${file}: empty file, nothing to analyze`);
-      const tokenizer = await loadTokenizerFor(flags.tokenizer);
+      const { tokenizer, dir: tokenizerDir } = openTokenizer(flags.tokenizer);
       const extractor = await SpanExtractor.create();
       const plan = await planFile(text, file, tokenizer, extractor).finally(() => extractor.dispose());
       if (plan.groups.length === 0) {
@@ -111,7 +103,7 @@ export function register(program: Command): void {
           if (name === 'average') { strategies.push({ name, reducer: averageReducer }); continue; }
           const learned = await loadOrTrainLearnedReducer(dir, runtime.info.dModel, {
             trainIfMissing: runtime.info.randomWeights,
-            tokenizerDir: locateTokenizer(flags.tokenizer ? { explicit: flags.tokenizer } : {}).dir,
+            tokenizerDir,
             onProgress: (p) => process.stderr.write(`training the embedded model's learned merger (one-time): epoch ${p.epoch}/${p.epochs}\n`),
           });
           strategies.push({ name, reducer: learned.reducer });

@@ -1,7 +1,8 @@
 // `spans FILE`: identifier spans with their subtokens and merge groups.
 import type { Command } from 'commander';
 import { buildMergePlan } from '../../core/merge/plan';
-import { spansForScope, pieceText, type MergeScope } from '../../core/report/stats';
+import { spansForScope, type MergeScope } from '../../core/report/stats';
+import { tokenPiece } from '../../core/merge/lookup';
 import { SpanExtractor, languageForPath, isSupportedLanguage } from '../../core/spans';
 import { FatalError, openTokenizer } from '../common';
 import { readSource } from './tokenize';
@@ -35,7 +36,7 @@ export function register(program: Command): void {
         const a = plan.alignments[i]!;
         const subtokens = [];
         for (let t = a.firstToken; t >= 0 && t < a.firstToken + a.tokenCount; t++) {
-          subtokens.push({ index: t, id: enc.ids[t]!, text: pieceText(text, enc, t), start: enc.starts[t]!, end: enc.ends[t]! });
+          subtokens.push({ index: t, id: enc.ids[t]!, text: tokenPiece(text, enc, t), start: enc.starts[t]!, end: enc.ends[t]! });
         }
         return { text: text.slice(s.start, s.end), start: s.start, end: s.end, kind: s.kind, nodeType: s.nodeType, subtokens, straddling: a.straddling, group: groupOf.get(i) ?? null };
       });

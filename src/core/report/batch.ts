@@ -1,5 +1,7 @@
 // Report work is handed to worker threads in batches of files: fewer messages, and identifier
 // tables merged in the workers rather than on the main thread.
+import { mergeIdentifierTables } from './aggregate';
+import type { FileOutcome } from './process-file';
 import type { SkippedFile } from './schema';
 import type { FileStats, IdentifierEntry } from './stats';
 
@@ -8,6 +10,27 @@ export type FileResult = { kind: 'file'; stats: Omit<FileStats, 'identifierTable
 export interface BatchResult {
   results: FileResult[];
   table: Record<string, IdentifierEntry>;
+}
+
+export function emptyBatchResult(): BatchResult {
+  return { results: [], table: Object.create(null) as Record<string, IdentifierEntry> };
+}
+
+/** Adds one file's outcome: its figures to the results, its identifiers to the batch's table. */
+export function addOutcome(into: BatchResult, out: FileOutcome): void {
+  if (out.kind === 'skip') {
+    into.results.push(out);
+    return;
+  }
+  const { identifierTable, ...stats } = out.stats;
+  mergeIdentifierTables(into.table, identifierTable);
+  into.results.push({ kind: 'file', stats });
+}
+
+/** Folds a batch (from a worker, or built in this thread) into the run's totals. */
+export function addBatch(into: BatchResult, batch: BatchResult): void {
+  into.results.push(...batch.results);
+  mergeIdentifierTables(into.table, batch.table);
 }
 
 /**

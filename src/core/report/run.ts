@@ -6,11 +6,11 @@ import { basename, join, resolve } from 'node:path';
 import { Piscina } from 'piscina';
 import { languageForPath } from '../spans';
 import { walkTree, type WalkFile } from '../scan/walk';
-import { buildReport, mergeIdentifierTables } from './aggregate';
+import { buildReport } from './aggregate';
 import { FilePipeline, type FileTask, type PipelineConfig } from './process-file';
-import { makeBatches, type BatchResult } from './batch';
-import type { ReportJson, SkippedFile, SpanEngine } from './schema';
-import type { FileStats, IdentifierEntry, MergeScope, WindowConfig } from './stats';
+import { addBatch, addOutcome, emptyBatchResult, makeBatches, type BatchResult } from './batch';
+import type { ReportJson, SpanEngine } from './schema';
+import type { MergeScope, WindowConfig } from './stats';
 import type { Tokenizer } from '../types';
 
 export interface ReportOptions {
@@ -89,9 +89,7 @@ export async function runReport(opts: ReportOptions): Promise<ReportJson> {
     window: opts.window,
     includeGenerated: opts.includeGenerated,
   };
-  const files: Omit<FileStats, 'identifierTable'>[] = [];
-  const skipped: SkippedFile[] = [...walk.skipped];
-  const table: Record<string, IdentifierEntry> = Object.create(null);
+  const all = emptyBatchResult();
   const bytesTotal = walk.files.reduce((s, f) => s + f.size, 0);
   let done = 0;
   let bytesDone = 0;
@@ -107,13 +105,7 @@ export async function runReport(opts: ReportOptions): Promise<ReportJson> {
     try {
       for (const f of walk.files) {
         opts.signal?.throwIfAborted();
-        const out = await pipeline.process(task(f));
-        if (out.kind === 'skip') skipped.push(out.skipped);
-        else {
-          const { identifierTable, ...rest } = out.stats;
-          files.push(rest);
-          mergeIdentifierTables(table, identifierTable);
-        }
+        addOutcome(all, await pipeline.process(task(f)));
         progress(f);
       }
     } finally {
@@ -136,18 +128,16 @@ export async function runReport(opts: ReportOptions): Promise<ReportJson> {
     if (opts.signal) setMaxListeners(batches.length + 10, opts.signal);
     try {
       await Promise.all(batches.map((batch) => pool.run(batch.map(task), { signal: opts.signal }).then((out: BatchResult) => {
-        for (const r of out.results) {
-          if (r.kind === 'skip') skipped.push(r.skipped);
-          else files.push(r.stats);
-        }
-        mergeIdentifierTables(table, out.table);
+        addBatch(all, out);
         for (const f of batch) progress(f);
       })));
     } finally {
       await pool.destroy();
     }
   }
-  return buildReport(files, table, skipped, {
+  const files = all.results.flatMap((r) => (r.kind === 'file' ? [r.stats] : []));
+  const skipped = [...walk.skipped, ...all.results.flatMap((r) => (r.kind === 'skip' ? [r.skipped] : []))];
+  return buildReport(files, all.table, skipped, {
     toolVersion: opts.toolVersion,
     tokenizer: opts.tokenizerName,
     modelKey: opts.modelKey,

@@ -2,6 +2,7 @@
 // so shards of a run combine exactly (see aggregate.ts).
 import { SYNTAX_CATEGORIES, type Encoding, type SourceSpan, type SpanResult, type SyntaxCategory, type Tokenizer } from '../types';
 import { buildMergePlan, windowSavings, type MergePlan } from '../merge/plan';
+import { tokenPiece } from '../merge/lookup';
 import { CATEGORY_CODE, EMPTY_CATEGORY_RANGES } from '../spans/category-ranges';
 
 /** Histogram buckets: index k counts occurrences split into k subtokens; the last is "k or more". */
@@ -132,10 +133,6 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0b || c === 0x0c;
 }
 
-/** Display form of a token: the vocabulary string with GPT-2's space/newline markers removed. */
-export function pieceText(text: string, enc: Encoding, t: number): string {
-  return text.slice(enc.starts[t]!, enc.ends[t]!).replace(/^ /, '');
-}
 
 export interface AnalyzeTextInput {
   path: string;
@@ -182,7 +179,7 @@ export function analyzeText(input: AnalyzeTextInput): AnalyzedText {
     let e = identifierTable[name];
     if (!e) {
       const pieces: string[] = [];
-      for (let t = a.firstToken; t >= 0 && t < a.firstToken + a.tokenCount; t++) pieces.push(pieceText(text, enc, t));
+      for (let t = a.firstToken; t >= 0 && t < a.firstToken + a.tokenCount; t++) pieces.push(tokenPiece(text, enc, t));
       e = identifierTable[name] = { occurrences: 0, subtokens: 0, saved: 0, pieces };
     }
     e.occurrences++;

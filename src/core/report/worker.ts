@@ -2,26 +2,15 @@
 // batches and their identifier tables are merged here, so the main thread receives one table per
 // batch instead of one per file (it would otherwise become the bottleneck on fast span engines).
 import { workerData } from 'node:worker_threads';
-import { mergeIdentifierTables } from './aggregate';
 import { FilePipeline, type FileTask, type PipelineConfig } from './process-file';
-import type { BatchResult, FileResult } from './batch';
-import type { IdentifierEntry } from './stats';
+import { addOutcome, emptyBatchResult, type BatchResult } from './batch';
 
 let pipeline: Promise<FilePipeline> | undefined;
 
 export default async function processBatch(tasks: FileTask[]): Promise<BatchResult> {
   pipeline ??= FilePipeline.create(workerData as PipelineConfig);
   const p = await pipeline;
-  const table: Record<string, IdentifierEntry> = Object.create(null);
-  const results: FileResult[] = [];
-  for (const task of tasks) {
-    const out = await p.process(task);
-    if (out.kind === 'skip') results.push(out);
-    else {
-      const { identifierTable, ...stats } = out.stats;
-      mergeIdentifierTables(table, identifierTable);
-      results.push({ kind: 'file', stats });
-    }
-  }
-  return { results, table };
+  const result = emptyBatchResult();
+  for (const task of tasks) addOutcome(result, await p.process(task));
+  return result;
 }

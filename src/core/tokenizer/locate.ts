@@ -1,9 +1,11 @@
-// Finding the tokenizer files: explicit path, then $SUBTOKEN_LENS_TOKENIZER, then the user cache,
+// Finding the tokenizer files: explicit path, then $SUBTOKEN_LENS_TOKENIZER, then the user cache (cache-dir.ts),
 // then (development only) the shared folder beside the checkout. Never downloads anything.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { TokenizerNotFoundError } from './errors';
+import { defaultCacheDir } from '../cache-dir';
+
+export { defaultCacheDir };
 
 export type TokenizerSource = 'explicit' | 'env' | 'cache' | 'dev-shared';
 
@@ -19,12 +21,6 @@ export interface LocateTokenizerOptions {
 export interface LocatedTokenizer {
   readonly dir: string;
   readonly source: TokenizerSource;
-}
-
-/** `$SUBTOKEN_LENS_CACHE`, else `~/.cache/subtoken-lens`. */
-export function defaultCacheDir(): string {
-  const env = process.env.SUBTOKEN_LENS_CACHE;
-  return env && env.trim() ? resolve(env) : join(homedir(), '.cache', 'subtoken-lens');
 }
 
 /** True when `p` holds something `loadTokenizer` can read. */

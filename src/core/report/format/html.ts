@@ -1,6 +1,6 @@
 // A self-contained HTML report: one file, no network, charts drawn by the bundled Chart.js
 // (inlined), data embedded as JSON and rendered by a small script with textContent only.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ReportJson } from '../schema';
 

@@ -4,7 +4,6 @@
 //   <cacheDir>/models/.locks/<owner>--<name>--<revision>.lock
 
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { FetchModelError } from './errors';
 
@@ -40,13 +39,7 @@ export interface CachedModel {
   readonly manifest?: ModelManifest;
 }
 
-/** SUBTOKEN_LENS_CACHE, else the platform's user cache folder + /subtoken-lens. */
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.SUBTOKEN_LENS_CACHE) return env.SUBTOKEN_LENS_CACHE;
-  if (process.platform === 'win32' && env.LOCALAPPDATA) return join(env.LOCALAPPDATA, 'subtoken-lens', 'cache');
-  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'subtoken-lens');
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'subtoken-lens');
-}
+export { defaultCacheDir } from '../../cache-dir';
 
 const REPO_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
 

@@ -4,7 +4,7 @@
 // double-quoted and backtick strings with `$x`, `$x->y`, `$x[0]` and `{$…}` interpolation,
 // heredocs and nowdocs (classified whole, their `$names` still identifiers).
 
-import { CHAR_CLASS, C_IDENT_PART, C_PUNCT, isDigit, isIdentPart, isIdentStart, isSpace, scanNumber, scanOperator } from './chars';
+import { CHAR_CLASS, C_PUNCT, isDigit, isIdentPart, isIdentStart, isSpace, scanNumber, scanOperator } from './chars';
 import { SpanSink } from './sink';
 
 const KEYWORDS = new Set(('abstract and array as break callable case catch class clone const continue declare default do echo else ' +
@@ -25,7 +25,6 @@ class PhpScanner {
   private readonly n: number;
   private i = 0;
   private afterArrow = false;
-  private depth = 0;
   private readonly braces: number[] = [];
 
   constructor(private readonly text: string) {
