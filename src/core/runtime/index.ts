@@ -16,3 +16,4 @@ export { mulberry32, normalSampler, normalArray } from './prng';
 export { planFile, type FilePlan } from './plan-input';
 export { resolveModelDir, modelDirFromSpec, loadTokenizerFor } from './resolve-model';
 export { encodeNpyFloat32 } from './npy';
+export { loadStateDict, loadT5Weights, t5WeightsFromStateDict, parseT5CheckpointConfig, WeightsError, type LoadedStateDict, type WeightsFormat, type StateDict, type T5CheckpointWeights, type T5CheckpointConfig } from './weights/index';
