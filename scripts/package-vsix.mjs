@@ -1,6 +1,8 @@
 // Packages the extension as a platform-specific VSIX: `vsce package --target <t>` with only that
 // platform's onnxruntime binary (each is 25-86 MB; all of them together ~290 MB).
-//   node scripts/package-vsix.mjs [--target linux-x64] [--out file.vsix]
+//   node scripts/package-vsix.mjs [--target linux-x64] [--out file.vsix] [--tokenizer DIR]
+// The CodeT5 tokenizer is copied into dist/tokenizer/codet5 first (scripts/bundle-tokenizer.mjs);
+// without it packaging stops, since a VSIX without a tokenizer shows nothing.
 // Expects `npm run build` to have run. The platform line of .vscodeignore is rewritten into a
 // temporary ignore file for the target, so .vscodeignore itself stays the linux-x64 default.
 import { spawnSync } from 'node:child_process';
@@ -8,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { bundleTokenizer } from './bundle-tokenizer.mjs';
 
 const require = createRequire(import.meta.url);
 const root = resolve(import.meta.dirname, '..');
@@ -29,6 +32,13 @@ if (!ORT_BIN[target]) {
 }
 if (!existsSync(join(root, 'dist', 'extension.js'))) {
   console.error('dist/extension.js is missing: run `npm run build` first.');
+  process.exit(2);
+}
+try {
+  const from = bundleTokenizer({ root, explicit: arg('--tokenizer', undefined) });
+  console.log(`tokenizer: ${from} → dist/tokenizer/codet5`);
+} catch (err) {
+  console.error(`package-vsix: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(2);
 }
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));

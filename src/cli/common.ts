@@ -1,7 +1,10 @@
-// Small helpers every CLI command shares: tokenizer resolution with a helpful failure, atomic
-// output, size parsing, the fatal-error convention (exit 2) and Ctrl-C handling (exit 130).
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+// Small helpers every CLI command shares: tokenizer resolution with a helpful failure, safe source
+// reading, atomic output, size parsing, the fatal-error convention (exit 2) and Ctrl-C handling (exit 130).
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { capJobs } from '../core/report/run';
+import { readSourceText } from '../core/scan/read-source';
 import { loadTokenizer, locateTokenizer } from '../core/tokenizer';
 import type { Tokenizer } from '../core/types';
 
@@ -21,18 +24,118 @@ export function openTokenizer(explicit?: string): { tokenizer: Tokenizer; dir: s
   }
 }
 
-/** Writes through a temporary file and a rename, so a failed or interrupted run leaves no half file. */
-export function writeAtomic(path: string, data: string | Uint8Array): void {
+/** Largest source file the single-file commands (tokenize, spans, analyze, encode) read. */
+export const MAX_SOURCE_FILE_BYTES = 64 * 1024 * 1024;
+
+/** A source file's text for a single-file command: regular files only (a FIFO or a device is
+ *  refused at once instead of blocking), bounded in size, valid UTF-8; anything else is one line. */
+export async function readSourceFile(file: string): Promise<string> {
+  const read = await readSourceText(file, MAX_SOURCE_FILE_BYTES);
+  if (read.ok) return read.text;
+  if (read.reason === 'invalid-utf8') throw new FatalError(`${file}: ${read.detail}`);
+  throw new FatalError(`cannot read ${file}: ${read.detail}`);
+}
+
+const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const errCode = (e: unknown): string | undefined => (e as NodeJS.ErrnoException | undefined)?.code;
+
+/**
+ * Creates `dir` and its missing parents, one level at a time. Not mkdirSync({recursive}): that
+ * retries forever where a folder can neither be created nor found (e.g. under /proc). Each
+ * missing level is tried once; the first that fails ends it with a one-line Error.
+ */
+export function ensureDir(dir: string): void {
+  const missing: string[] = [];
+  for (let cur = resolve(dir); ; ) {
+    let isDir: boolean;
+    try {
+      isDir = statSync(cur).isDirectory();
+    } catch (e) {
+      const parent = dirname(cur);
+      // ENOTDIR: some level above is a file; walk up to it to say which.
+      const code = errCode(e);
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || parent === cur) throw new Error(`cannot use the folder ${cur}: ${errText(e)}`, { cause: e });
+      missing.push(cur);
+      cur = parent;
+      continue;
+    }
+    if (!isDir) throw new Error(`${cur} is not a folder`);
+    break;
+  }
+  for (const level of missing.reverse()) {
+    try {
+      mkdirSync(level);
+    } catch (e) {
+      // Someone else created it meanwhile: fine if it is a folder.
+      if (errCode(e) === 'EEXIST' && statSync(level, { throwIfNoEntry: false })?.isDirectory()) continue;
+      throw new Error(`cannot create the folder ${level}: ${errText(e)}`, { cause: e });
+    }
+  }
+}
+
+const randomSuffix = (): string => randomBytes(8).toString('hex');
+
+/**
+ * Creates a new, empty temporary file next to `target`, exclusively ('wx': O_CREAT|O_EXCL never
+ * follows a symlink someone planted at the name, nor truncates anyone's file) under an
+ * unpredictable name. `suffix` is replaceable for tests.
+ */
+function createTemp(target: string, suffix: () => string): { fd: number; path: string } {
+  const dir = dirname(target);
+  const base = basename(target).slice(0, 200); // room for the suffix within NAME_MAX
+  for (let attempt = 0; ; attempt++) {
+    const path = join(dir, `.${base}.${suffix()}.tmp`);
+    try {
+      return { fd: openSync(path, 'wx', 0o666), path };
+    } catch (e) {
+      if (errCode(e) !== 'EEXIST' || attempt >= 8) throw e;
+    }
+  }
+}
+
+/**
+ * Checks, before any work, that `path` can be written: its folder exists or is created, holds
+ * new files (a temporary file is created and removed), and `path` is not a folder.
+ */
+export function prepareOutput(path: string, suffix: () => string = randomSuffix): void {
   const target = resolve(path);
-  const tmp = `${target}.tmp-${process.pid}`;
   try {
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(tmp, data);
+    ensureDir(dirname(target));
+    if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new Error('it is a folder');
+    const probe = createTemp(target, suffix);
+    closeSync(probe.fd);
+    rmSync(probe.path, { force: true });
+  } catch (e) {
+    throw new FatalError(`cannot write ${path}: ${errText(e)}`);
+  }
+}
+
+/** Writes through a new temporary file and a rename, so a failed or interrupted run leaves no half file. */
+export function writeAtomic(path: string, data: string | Uint8Array, suffix: () => string = randomSuffix): void {
+  const target = resolve(path);
+  let tmp: string | undefined;
+  try {
+    ensureDir(dirname(target));
+    const created = createTemp(target, suffix);
+    tmp = created.path;
+    try {
+      writeFileSync(created.fd, data);
+      fsyncSync(created.fd);
+    } finally {
+      closeSync(created.fd);
+    }
     renameSync(tmp, target);
   } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new FatalError(`cannot write ${path}: ${e instanceof Error ? e.message : String(e)}`);
+    if (tmp) rmSync(tmp, { force: true }); // ours: created exclusively above
+    throw new FatalError(`cannot write ${path}: ${errText(e)}`);
   }
+}
+
+/** --jobs as used: at most the available cores, said on stderr when lowered. */
+export function jobsWithinCores(requested: number): number {
+  const jobs = capJobs(requested);
+  if (jobs < requested) process.stderr.write(`subtoken-lens: --jobs ${requested} lowered to ${jobs}, the number of available cores\n`);
+  return jobs;
 }
 
 /** "1048576", "512k", "1M", "2MB", "1.5MiB" → bytes. */
@@ -60,12 +163,15 @@ export function parseShard(text: string): { index: number; count: number } {
   return { index: k - 1, count: n };
 }
 
-/** An AbortController tied to SIGINT/SIGTERM; a second Ctrl-C exits at once. */
+/**
+ * An AbortController tied to SIGINT/SIGTERM: the first stops the work cleanly, a second exits at
+ * once. (process.exit can only be prompt because no read ever blocks forever: see read-source.ts.)
+ */
 export function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
   const ac = new AbortController();
   const onSignal = () => {
     if (ac.signal.aborted) process.exit(130);
-    process.stderr.write('\nInterrupted: stopping workers…\n');
+    process.stderr.write('\nInterrupted: stopping (interrupt again to quit at once)…\n');
     ac.abort(new Error('interrupted'));
   };
   process.on('SIGINT', onSignal);

@@ -3,6 +3,7 @@
 // 0 done, 1 unexpected error, 2 fatal usage/input error (clear message), 130 interrupted.
 import { Command, CommanderError } from 'commander';
 import { FatalError } from './common';
+import { terminalText } from '../core/safe-text';
 import { TOOL_VERSION } from './version';
 import * as tokenize from './commands/tokenize';
 import * as spans from './commands/spans';
@@ -31,10 +32,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof FatalError) {
-      process.stderr.write(`subtoken-lens: ${e.message}\n`);
+      process.stderr.write(`subtoken-lens: ${terminalText(e.message)}\n`); // messages quote paths: no raw escapes
       return 2;
     }
-    process.stderr.write(`subtoken-lens: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.stderr.write(`subtoken-lens: unexpected error: ${terminalText(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
     return 1;
   }
 }

@@ -62,6 +62,27 @@ export function modelConfig(key: string): EncoderConfig {
   return cfg;
 }
 
+const POSITIVE_FIELDS = ['dModel', 'dFf', 'layers', 'heads', 'dKv', 'vocabSize', 'maxInputTokens'] as const;
+
+/**
+ * Throws a RangeError naming the field unless every size is a whole number ≥ 1 (and the window
+ * holds more than its special tokens). The built-in table passes; a config read from a file may
+ * say anything, and `num_layers: -3` would otherwise give negative FLOPs.
+ */
+export function checkEncoderConfig(cfg: EncoderConfig): EncoderConfig {
+  for (const k of POSITIVE_FIELDS) {
+    const v = cfg[k];
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${cfg.key}: ${k} must be a whole number ≥ 1, got ${String(v)}`);
+  }
+  for (const k of ['decoderLayers', 'specialTokensPerWindow'] as const) {
+    if (!Number.isInteger(cfg[k]) || cfg[k] < 0) throw new RangeError(`${cfg.key}: ${k} must be a whole number ≥ 0, got ${String(cfg[k])}`);
+  }
+  if (cfg.specialTokensPerWindow >= cfg.maxInputTokens) {
+    throw new RangeError(`${cfg.key}: a window of ${cfg.maxInputTokens} tokens leaves no room beside ${cfg.specialTokensPerWindow} special tokens`);
+  }
+  return cfg;
+}
+
 /** Per-term FLOPs of one encoder pass over `n` tokens (all layers). */
 export interface FlopBreakdown {
   readonly tokens: number;
@@ -74,6 +95,8 @@ export interface FlopBreakdown {
 
 export function encoderFlops(cfg: EncoderConfig, n: number): FlopBreakdown {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`sequence length must be a non-negative integer, got ${n}`);
+  // Cheap, and a negative or fractional size must never turn into a FLOP count.
+  if (!(cfg.layers >= 1 && cfg.heads >= 1 && cfg.dKv >= 1 && cfg.dModel >= 1 && cfg.dFf >= 1)) checkEncoderConfig(cfg);
   const inner = cfg.heads * cfg.dKv;
   const L = cfg.layers;
   // Q, K, V: d→inner each; output: inner→d.

@@ -8,7 +8,7 @@ import type { Ctx } from './ctx';
 import { changeBucket, changeColour, joinPieces } from './format';
 import { tokenPiece } from './hoverText';
 import { COMMANDS, CONTEXT_HAS_RESULTS, VIEW_RESULTS } from './manifest';
-import { ModelHost, isEmbedded, modelFolder, runModelAnalysis, strategyReducers, type AnalysisResult } from './models';
+import { ModelHost, isEmbeddedSelection, modelSelection, runModelAnalysis, selectedModelFolder, strategyReducers, type AnalysisResult } from './models';
 import { planForRange, type TextAnalysis } from './services';
 import type { Strategy } from './settings';
 import { summaryParts, type AnalysisSummary } from './summary';
@@ -47,7 +47,7 @@ export class Results implements vscode.Disposable, vscode.CodeLensProvider, vsco
   private readonly view: vscode.TreeView<IdentifierResult>;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(ctx: Ctx) {
+  constructor() {
     this.decorationTypes = Array.from({ length: BUCKETS }, (_, i) => vscode.window.createTextEditorDecorationType({
       backgroundColor: changeColour((i + 0.5) / BUCKETS, 1),
       borderRadius: '2px',
@@ -186,7 +186,11 @@ export class Analyzer {
       void vscode.window.showInformationMessage('Subtoken Lens: select some code first.');
       return undefined;
     }
+    // A missing tokenizer or model is offered as a next step (download, choose a folder, use the
+    // embedded model) rather than half-running into an error.
+    if (!(await this.ctx.setup.require('the analysis', ['tokenizer', 'model']))) return undefined;
     const settings = this.ctx.config.settings;
+    const selection = modelSelection(settings);
     const useStrategies = strategies ?? [settings.strategy];
     return vscode.window.withProgress({
       location: vscode.ProgressLocation.Notification, title: 'Subtoken Lens', cancellable: true,
@@ -207,16 +211,16 @@ export class Analyzer {
         let raw: AnalysisResult | undefined;
         let runError: string | undefined;
         try {
-          progress.report({ message: `loading ${settings.model}…` });
-          const dir = modelFolder(settings.model, this.ctx.engine.cacheDir);
+          progress.report({ message: `loading ${selection.label}…` });
+          const dir = selectedModelFolder(selection, this.ctx.engine.cacheDir);
           const runtime = await this.host.runtime(dir, settings.provider);
           cancelled();
           const reducers = await strategyReducers(dir, runtime.info.dModel, useStrategies, {
-            trainIfMissing: isEmbedded(settings.model),
+            trainIfMissing: isEmbeddedSelection(selection),
             tokenizerDir: (await this.ctx.engine.tokenizer()).located.dir,
             signal: abort.signal,
             onTraining: (p) => progress.report({ message: `training the learned merger (first use): epoch ${p.epoch}/${p.epochs}…` }),
-            onTrained: (file) => this.ctx.log.info(`trained the learned merger for ${settings.model} on first use: ${file}`),
+            onTrained: (file) => this.ctx.log.info(`trained the learned merger for ${selection.label} on first use: ${file}`),
           });
           progress.report({ message: `running the encoder on ${part.encoding.length} tokens (${useStrategies.join(', ')})…` });
           raw = await runModelAnalysis(runtime, part.encoding, part.plan, labels, reducers, settings.provider, abort.signal);
@@ -230,7 +234,7 @@ export class Analyzer {
           this.ctx.log.warn(`encoder not run: ${err instanceof Error && err.stack ? err.stack : runError}`);
         }
         cancelled();
-        const record = buildRecord(doc, version, range, part, raw, runError, settings.model, useStrategies[0]!);
+        const record = buildRecord(doc, version, range, part, raw, runError, selection.label, useStrategies[0]!);
         this.results.set(record);
         if (runError) {
           void vscode.window.showWarningMessage(`Subtoken Lens: showing token counts and analytic FLOPs only; the encoder did not run: ${runError}`, 'Show Log')

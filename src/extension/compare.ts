@@ -6,14 +6,16 @@ import { loadMergerParams } from '../core/runtime/merger';
 import type { Analyzer } from './analysis';
 import type { Ctx } from './ctx';
 import { formatMs } from './format';
-import { isEmbedded, modelFolder } from './models';
+import { isEmbeddedSelection, modelSelection, selectedModelFolder } from './models';
 
 export async function compareStrategies(ctx: Ctx, analyzer: Analyzer): Promise<void> {
-  const model = ctx.config.settings.model;
-  const dir = modelFolder(model, ctx.engine.cacheDir);
-  if (!isEmbedded(model) && !loadMergerParams(dir)) {
+  if (!(await ctx.setup.require('Compare Strategies', ['tokenizer', 'model']))) return;
+  const selection = modelSelection(ctx.config.settings);
+  const model = selection.label;
+  const dir = selectedModelFolder(selection, ctx.engine.cacheDir);
+  if (!isEmbeddedSelection(selection) && !loadMergerParams(dir)) {
     const pick = await vscode.window.showWarningMessage(
-      `Subtoken Lens: ${ctx.config.settings.model} has no learned merger yet, so there is nothing to compare the average with.`,
+      `Subtoken Lens: ${model} has no learned merger yet, so there is nothing to compare the average with.`,
       'Train Learned Merger');
     if (pick) await vscode.commands.executeCommand('subtokenLens.trainMerger');
     return;
@@ -35,7 +37,7 @@ export async function compareStrategies(ctx: Ctx, analyzer: Analyzer): Promise<v
   const md = [
     `# Merging strategies: ${vscode.workspace.asRelativePath(record.uri)}`,
     '',
-    `Model ${ctx.config.settings.model}${raw.randomWeights ? ' (**random weights**: differences are mechanical, not semantic)' : ''}, provider ${raw.provider.used}.`,
+    `Model ${model}${raw.randomWeights ? ' (**random weights**: differences are mechanical, not semantic)' : ''}, provider ${raw.provider.used}.`,
     `${raw.totals.lengthBefore} → ${raw.totals.lengthAfter} positions; predicted speed-up ${raw.totals.predictedSpeedup.toFixed(2)}× (analytic FLOPs).`,
     '',
     '| Strategy | Pooled cosine | Mean merged-identifier cosine | Min unmerged-token cosine | Merged latency | Realised speed-up |',

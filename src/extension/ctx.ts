@@ -4,25 +4,34 @@
 import * as vscode from 'vscode';
 import { Config } from './config';
 import { DocumentCache } from './documents';
+import { modelSelection, modelTokenizerDir } from './models';
 import { Engine } from './services';
+import { Setup } from './setup';
 
 export class Ctx implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
   readonly config: Config;
   readonly engine: Engine;
   readonly documents: DocumentCache;
+  /** The one state (tokenizer loading/missing/ready, model present or not) and its next steps. */
+  readonly setup: Setup;
   private readonly cleanup: vscode.Disposable[] = [];
 
   constructor(readonly extCtx: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('Subtoken Lens', { log: true });
     this.config = new Config(this.log);
-    this.engine = new Engine(extCtx.extensionPath, () => this.config.settings.tokenizerPath);
+    this.engine = new Engine(extCtx.extensionPath, () => ({
+      setting: this.config.settings.tokenizerPath,
+      // A downloaded or chosen model that carries its own tokenizer files is tokenized with them.
+      modelDir: modelTokenizerDir(modelSelection(this.config.settings), this.engine.cacheDir),
+    }));
     this.documents = new DocumentCache(this.engine, this.log);
-    this.push(this.documents, this.config, this.log, { dispose: () => this.engine.dispose() });
+    this.setup = new Setup(this.engine, this.config, this.log);
+    this.push(this.documents, this.config, this.log, { dispose: () => this.engine.dispose() }, this.setup);
     this.push(this.config.onDidChange(({ affects }) => {
-      if (affects('tokenizerPath')) {
-        this.log.info('tokenizer setting changed: reloading on next use');
-        this.engine.resetTokenizer();
+      if (!['tokenizerPath', 'model', 'modelPath'].some(affects)) return;
+      if (this.engine.refreshTokenizer()) {
+        this.log.info('the tokenizer to use changed with the settings: reloading on next use');
         this.documents.clear();
       }
     }));

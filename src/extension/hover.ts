@@ -24,10 +24,11 @@ export function registerHover(ctx: Ctx): vscode.Disposable {
         md.isTrusted = false;
         return new vscode.Hover(md, new vscode.Range(doc.positionAt(content.start), doc.positionAt(content.end)));
       } catch (err) {
-        // A hover must never throw into the editor; say why once per reason in the log.
-        ctx.log.warn(`hover: ${err instanceof Error ? err.message : String(err)}`);
+        // A hover must never throw into the editor; the log says why once per reason, not per hover.
+        const reason = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+        if (ctx.setup.current.kind !== 'no-tokenizer') ctx.setup.warnOnce.warn(`hover: ${reason}`, `hover: ${reason}`);
         return new vscode.Hover(new vscode.MarkdownString(
-          `**Subtoken Lens** · subtokens unavailable: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`));
+          `**Subtoken Lens** · subtokens unavailable: ${reason}. Run "Subtoken Lens: Check Setup" for the ways to fix it.`));
       }
     },
   });

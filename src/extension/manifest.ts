@@ -17,6 +17,7 @@ export const COMMANDS = {
   trainMerger: { id: 'subtokenLens.trainMerger', title: 'Train Learned Merger' },
   showLog: { id: 'subtokenLens.showLog', title: 'Show Log' },
   clearModelCache: { id: 'subtokenLens.clearModelCache', title: 'Clear Model Cache' },
+  checkSetup: { id: 'subtokenLens.checkSetup', title: 'Check Setup' },
   /** Internal: the results view and CodeLens call it; hidden from the palette. */
   revealResult: { id: 'subtokenLens.revealResult', title: 'Reveal Identifier' },
 } as const;
@@ -33,7 +34,7 @@ export const CONTEXT_HAS_RESULTS = 'subtokenLens.hasResults';
  */
 export const ACTIVATION_LANGUAGES: readonly string[] = [
   'python', 'javascript', 'javascriptreact', 'typescript', 'typescriptreact', 'java', 'go', 'rust',
-  'c', 'cpp', 'csharp', 'ruby', 'php', 'shellscript', 'kotlin', 'swift', 'scala', 'lua',
+  'c', 'cpp', 'csharp', 'ruby', 'php', 'shellscript', 'kotlin', 'swift', 'scala',
 ];
 
 export function manifestContributions(): { activationEvents: string[]; contributes: object } {

@@ -2,11 +2,16 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { readT5Config } from '../core/runtime/model-dir';
 import { modelEmbeddings } from '../core/runtime/learned';
 import { saveMergerParams, trainMerger } from '../core/runtime/merger';
+import { compareOnHeldOut, describeComparison } from '../core/runtime/merger/heldout-ci';
 import type { Analyzer } from './analysis';
 import type { Ctx } from './ctx';
-import { MODEL_REPOS, checkEndpoint, clearModelCache, downloadModel, modelFolder } from './models';
+import {
+  MODEL_REPOS, checkEndpoint, clearModelCache, describeModelFolder, downloadModel, folderDetail, isEmbedded, modelSelection,
+  selectedModelFolder, type ModelFolderInfo,
+} from './models';
 import { MODELS, type ModelChoice } from './settings';
 import { modelDir } from '../core/runtime/fetch';
 
@@ -15,24 +20,57 @@ function downloaded(choice: ModelChoice, cacheDir: string): boolean {
   return !repo || existsSync(modelDir(cacheDir, repo));
 }
 
+function describe(dir: string): ModelFolderInfo | Error {
+  try {
+    return describeModelFolder(dir);
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+type ModelPick = vscode.QuickPickItem & { readonly model?: ModelChoice; readonly chooseFolder?: true };
+
+/** Embedded, downloadable/downloaded models and "Choose Folder...", each saying what it is. */
 export async function selectModel(ctx: Ctx, analyzer: Analyzer): Promise<void> {
-  const current = ctx.config.settings.model;
+  const settings = ctx.config.settings;
+  const current = modelSelection(settings);
   const cache = ctx.engine.cacheDir;
-  const pick = await vscode.window.showQuickPick(MODELS.map((m) => ({
-    label: m,
-    description: m === current ? '(current)' : undefined,
-    detail: m.startsWith('embedded')
-      ? 'shipped · random weights (latency and FLOPs real, output changes mechanical)'
-      : downloaded(m, cache) ? `downloaded · ${MODEL_REPOS[m]}` : `not downloaded · ${MODEL_REPOS[m]} (use Download Model...)`,
-    model: m,
-  })), { title: 'Subtoken Lens: model for the analysis' });
-  if (!pick) return;
+  const items: ModelPick[] = [{ label: 'Shipped', kind: vscode.QuickPickItemKind.Separator }];
+  for (const m of MODELS.filter(isEmbedded)) {
+    items.push({
+      label: m, model: m, description: !current.folder && m === current.choice ? '(current)' : undefined,
+      detail: `shipped · random weights (latency and FLOPs real, output changes mechanical) · ONNX fp32, generated on first use`,
+    });
+  }
+  items.push({ label: 'Hugging Face Hub', kind: vscode.QuickPickItemKind.Separator });
+  for (const m of MODELS.filter((x) => !isEmbedded(x))) {
+    const repo = MODEL_REPOS[m]!;
+    items.push({
+      label: m, model: m, description: !current.folder && m === current.choice ? '(current)' : undefined,
+      detail: downloaded(m, cache)
+        ? `downloaded · ${repo} · ${folderDetail(describe(modelDir(cache, repo)))}`
+        : `not downloaded · ${repo} (use Download Model...)`,
+    });
+  }
+  items.push({ label: 'Other', kind: vscode.QuickPickItemKind.Separator });
+  if (current.folder) {
+    items.push({ label: current.label, description: '(current, chosen folder)', detail: `${current.folder} · ${folderDetail(describe(current.folder))}` });
+  }
+  items.push({ label: 'Choose Folder...', chooseFolder: true, detail: 'a folder with config.json and an ONNX encoder (Hugging Face Optimum layout)' });
+  const pick = await vscode.window.showQuickPick(items, { title: 'Subtoken Lens: model for the analysis', matchOnDetail: true });
+  if (!pick || (!pick.model && !pick.chooseFolder)) return;
+  if (pick.chooseFolder) {
+    if (await ctx.setup.chooseModelFolder()) await analyzer.host.release();
+    return;
+  }
+  await ctx.config.update('modelPath', undefined);
   await ctx.config.update('model', pick.model);
   await analyzer.host.release();
   void vscode.window.showInformationMessage(`Subtoken Lens: model set to ${pick.model}.`);
 }
 
-export async function download(ctx: Ctx): Promise<void> {
+/** "Download Model...": asks which model, or downloads `preselected` (the missing one). */
+export async function download(ctx: Ctx, preselected?: ModelChoice): Promise<void> {
   const settings = ctx.config.settings;
   if (!settings.allowDownloads) {
     ctx.log.info('Download Model...: refused, subtokenLens.allowDownloads is off');
@@ -44,7 +82,7 @@ export async function download(ctx: Ctx): Promise<void> {
   }
   const endpoint = checkEndpoint(settings.hubEndpoint);
   const cache = ctx.engine.cacheDir;
-  const pick = await vscode.window.showQuickPick(
+  const pick = preselected && MODEL_REPOS[preselected] ? { model: preselected } : await vscode.window.showQuickPick(
     (Object.keys(MODEL_REPOS) as ModelChoice[]).map((m) => ({
       label: m, description: MODEL_REPOS[m], detail: downloaded(m, cache) ? 'in the cache: checks for a newer revision' : undefined, model: m,
     })),
@@ -67,38 +105,46 @@ export async function download(ctx: Ctx): Promise<void> {
     `Subtoken Lens: ${result.repo} is ${result.fromCache ? 'already up to date' : 'downloaded'} (${(result.files.reduce((a, f) => a + f.size, 0) / 1e6).toFixed(1)} MB).`,
     'Use It');
   if (use) {
+    await ctx.config.update('modelPath', undefined);
     await ctx.config.update('model', pick.model);
     void vscode.window.showInformationMessage(`Subtoken Lens: model set to ${pick.model}.`);
   }
 }
 
 export async function train(ctx: Ctx): Promise<void> {
-  const settings = ctx.config.settings;
-  const dir = modelFolder(settings.model, ctx.engine.cacheDir);
+  if (!(await ctx.setup.require('Train Learned Merger', ['tokenizer', 'model']))) return;
+  const selection = modelSelection(ctx.config.settings);
+  const dir = selectedModelFolder(selection, ctx.engine.cacheDir);
   const { located } = await ctx.engine.tokenizer();
   const matrix = modelEmbeddings(dir);
-  const { params, report } = await vscode.window.withProgress({
-    location: vscode.ProgressLocation.Notification, title: `Training the learned merger for ${settings.model}`, cancellable: true,
+  const randomWeights = readT5Config(dir).subtoken_lens_random_weights === true;
+  const { params, report, comparison } = await vscode.window.withProgress({
+    location: vscode.ProgressLocation.Notification, title: `Training the learned merger for ${selection.label}`, cancellable: true,
   }, async (progress, token) => {
     const abort = new AbortController();
     const onCancel = token.onCancellationRequested(() => abort.abort());
     try {
-      return await trainMerger({
+      const trained = await trainMerger({
         tokenizerDir: located.dir, embeddings: matrix.embeddings, vocabSize: matrix.vocabSize, dModel: matrix.dModel,
         embeddingsSource: matrix.source, signal: abort.signal,
         onProgress: (p) => progress.report({ message: `epoch ${p.epoch}/${p.epochs}, loss ${p.trainLoss.toFixed(4)}`, increment: 100 / p.epochs }),
       });
+      progress.report({ message: 'comparing with averaging on held-out tokens (bootstrap)…' });
+      // A mean difference alone can be noise: the paired bootstrap interval says whether it is.
+      const comparison = compareOnHeldOut({
+        params: trained.params, tokenizerDir: located.dir, embeddings: matrix.embeddings, vocabSize: matrix.vocabSize,
+        dModel: matrix.dModel, randomWeights,
+      });
+      return { ...trained, comparison };
     } finally {
       onCancel.dispose();
     }
   });
   const file = saveMergerParams(dir, params);
-  const held = report.heldOut;
-  ctx.log.info(`learned merger saved to ${file}: ${report.examples.train} training examples, ${report.epochs} epochs; held-out cosine `
-    + `learned ${held.learned.cosine.toFixed(4)} vs average ${held.average.cosine.toFixed(4)}`);
+  const sentence = describeComparison(comparison);
+  ctx.log.info(`learned merger saved to ${file}: ${report.examples.train} training examples, ${report.epochs} epochs; ${sentence}`);
   const use = await vscode.window.showInformationMessage(
-    `Subtoken Lens: learned merger for ${settings.model} trained on ${report.examples.train.toLocaleString('en-US')} examples `
-    + `(held-out cosine ${held.learned.cosine.toFixed(3)} vs average ${held.average.cosine.toFixed(3)}) and saved.`,
+    `Subtoken Lens: learned merger for ${selection.label} trained on ${report.examples.train.toLocaleString('en-US')} examples and saved; ${sentence}`,
     'Use Learned Strategy', 'Show Log');
   if (use === 'Use Learned Strategy') await ctx.config.update('strategy', 'learned');
   else if (use === 'Show Log') ctx.log.show(true);

@@ -1,14 +1,15 @@
 // Model side of the extension: which folder a model setting means, one loaded encoder at a time
 // (onnxruntime sessions are big), and the analysis run on it. All core calls go through here.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { analyzeFile, averageReducer, loadEncoder, resolveModelDir, type AnalysisResult, type GroupReducer, type T5EncoderRuntime } from '../core/runtime';
 import { clearModelCache, fetchModel, listCachedModels, modelDir, type FetchProgress } from '../core/runtime/fetch';
 import { loadOrTrainLearnedReducer } from '../core/runtime/learned';
 import { MERGER_FILE_NAME, type TrainProgress } from '../core/runtime/merger';
 import type { Encoding } from '../core/types';
 import type { MergePlan } from '../core/merge/plan';
-import type { ModelChoice, Strategy } from './settings';
+import { findEncoderFile, readT5Config } from '../core/runtime/model-dir';
+import type { ModelChoice, Settings, Strategy } from './settings';
 
 export type { AnalysisResult };
 
@@ -19,10 +20,108 @@ export const MODEL_REPOS: Readonly<Partial<Record<ModelChoice, string>>> = {
   'codet5p-220m': 'Salesforce/codet5p-220m',
 };
 
+/** The selected model is not on this machine: not downloaded, or a chosen folder that is gone. */
 export class ModelNotDownloadedError extends Error {
-  constructor(readonly model: ModelChoice, readonly dir: string) {
-    super(`model ${model} is not downloaded (expected in ${dir}); run "Download Model..." or pick an embedded model`);
+  constructor(readonly model: string, readonly dir: string, readonly chosenFolder = false) {
+    super(chosenFolder
+      ? `the model folder ${dir} (subtokenLens.modelPath) does not exist; choose another folder or pick an embedded model`
+      : `model ${model} is not downloaded (expected in ${dir}); run "Download Model..." or pick an embedded model`);
     this.name = 'ModelNotDownloadedError';
+  }
+}
+
+/** What the settings select: a hand-chosen folder (`modelPath`) wins over the `model` choice. */
+export interface ModelSelection {
+  /** Name in messages and results: the model choice, or the chosen folder's name. */
+  readonly label: string;
+  readonly choice: ModelChoice;
+  /** The chosen folder, when `modelPath` is set. */
+  readonly folder?: string;
+}
+
+export function modelSelection(settings: Pick<Settings, 'model' | 'modelPath'>): ModelSelection {
+  if (settings.modelPath) {
+    const folder = resolve(settings.modelPath);
+    return { label: basename(folder), choice: settings.model, folder };
+  }
+  return { label: settings.model, choice: settings.model };
+}
+
+/** Whether the selection can run without a download: embedded, downloaded or an existing folder.
+ *  Never generates or downloads anything (the status bar asks this on every update). */
+export function modelAvailability(sel: ModelSelection, cacheDir: string): { available: true } | { available: false; error: ModelNotDownloadedError } {
+  if (sel.folder) {
+    return isDirectory(sel.folder) ? { available: true } : { available: false, error: new ModelNotDownloadedError(sel.label, sel.folder, true) };
+  }
+  if (isEmbedded(sel.choice)) return { available: true };
+  const dir = modelDir(cacheDir, MODEL_REPOS[sel.choice]!);
+  return existsSync(dir) ? { available: true } : { available: false, error: new ModelNotDownloadedError(sel.choice, dir) };
+}
+
+/** Folder of the selection (an embedded model is generated into the cache on first use). */
+export function selectedModelFolder(sel: ModelSelection, cacheDir: string): string {
+  const a = modelAvailability(sel, cacheDir);
+  if (!a.available) throw a.error;
+  return sel.folder ?? modelFolder(sel.choice, cacheDir);
+}
+
+/** A selection is trained on first use only when it is one of the shipped random-weight models. */
+export function isEmbeddedSelection(sel: ModelSelection): boolean {
+  return !sel.folder && isEmbedded(sel.choice);
+}
+
+/** The folder's own tokenizer (vocab.json + merges.txt, or tokenizer.json), used for that model;
+ *  undefined for embedded models and folders without one. */
+export function modelTokenizerDir(sel: ModelSelection, cacheDir: string): string | undefined {
+  if (isEmbeddedSelection(sel)) return undefined;
+  const dir = sel.folder ?? modelDir(cacheDir, MODEL_REPOS[sel.choice]!);
+  const has = (f: string) => existsSync(join(dir, f));
+  return has('tokenizer.json') || (has('vocab.json') && has('merges.txt')) ? dir : undefined;
+}
+
+/** What a model folder holds, for "Select Model...": weights kind, encoder format and size. */
+export interface ModelFolderInfo {
+  readonly randomWeights: boolean;
+  /** e.g. "ONNX fp32", "ONNX quantized". */
+  readonly format: string;
+  readonly bytes: number;
+  readonly hasTokenizer: boolean;
+}
+
+/** Reads a model folder's config and encoder file; throws (ModelError) naming what is missing. */
+export function describeModelFolder(dir: string): ModelFolderInfo {
+  const cfg = readT5Config(dir);
+  const encoder = findEncoderFile(dir);
+  const format = /quantized/.test(encoder) ? 'ONNX quantized' : /fp16/.test(encoder) ? 'ONNX fp16' : 'ONNX fp32';
+  const has = (f: string) => existsSync(join(dir, f));
+  return {
+    randomWeights: cfg.subtoken_lens_random_weights === true, format, bytes: folderBytes(dir),
+    hasTokenizer: has('tokenizer.json') || (has('vocab.json') && has('merges.txt')),
+  };
+}
+
+/** "ONNX fp32 · 12.3 MB · random weights · own tokenizer", or why the folder cannot be read. */
+export function folderDetail(info: ModelFolderInfo | Error): string {
+  if (info instanceof Error) return `unreadable: ${info.message.split('\n')[0]}`;
+  return [info.format, `${(info.bytes / 1e6).toFixed(1)} MB`, info.randomWeights ? 'random weights' : 'trained weights',
+    ...(info.hasTokenizer ? ['own tokenizer'] : [])].join(' · ');
+}
+
+function folderBytes(dir: string): number {
+  let total = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) total += folderBytes(p);
+    else if (e.isFile()) total += statSync(p).size;
+  }
+  return total;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
   }
 }
 

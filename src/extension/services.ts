@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { modelConfig, windowCapacity } from '../core/flops';
 import { buildMergePlan, windowSavings, type MergePlan } from '../core/merge/plan';
 import { SpanExtractor, languageForVsCodeId, type Edit, type Tree } from '../core/spans';
-import { defaultCacheDir, loadTokenizer, locateTokenizer, type LocatedTokenizer } from '../core/tokenizer';
+import { defaultCacheDir, loadTokenizer, locateTokenizer, type TokenizerSource } from '../core/tokenizer';
 import type { Encoding, SourceSpan, SpanResult, Tokenizer } from '../core/types';
 
 export type { Edit, Tree };
@@ -16,9 +16,30 @@ const CODET5 = modelConfig('codet5-small');
 export const WINDOW_SIZE = CODET5.maxInputTokens;
 export const WINDOW_CAPACITY = windowCapacity(CODET5);
 
+/** Where the tokenizer came from: the core's lookup, or the selected model's own files. */
+export type TokenizerOrigin = TokenizerSource | 'model';
+
 export interface LoadedTokenizer {
   readonly tokenizer: Tokenizer;
-  readonly located: LocatedTokenizer;
+  readonly located: { readonly dir: string; readonly source: TokenizerOrigin };
+}
+
+/** What decides which tokenizer loads: the setting (wins when set), then the selected model's
+ *  own tokenizer files, then the core's lookup starting with the copy shipped in the VSIX. */
+export interface TokenizerLookup {
+  readonly setting: string;
+  readonly modelDir: string | undefined;
+}
+
+/** The tokenizer as it stands: loading, loaded, or missing (with the reason, one line). */
+export type TokenizerState =
+  | { readonly kind: 'loading' }
+  | { readonly kind: 'ready'; readonly dir: string; readonly origin: TokenizerOrigin }
+  | { readonly kind: 'missing'; readonly reason: string };
+
+/** Folder of the tokenizer shipped in the VSIX (scripts/bundle-tokenizer.mjs puts it there). */
+export function bundledTokenizerDir(extensionPath: string): string {
+  return join(extensionPath, 'dist', 'tokenizer', 'codet5');
 }
 
 /** Everything the hover, status bar and CodeLens need about one version of a document. */
@@ -35,13 +56,32 @@ export interface TextAnalysis {
 
 export class Engine {
   private tokenizerLoad: Promise<LoadedTokenizer> | undefined;
+  /** The lookup the current load used, to tell when a settings change means another tokenizer. */
+  private tokenizerKey: string | undefined;
   private extractorLoad: Promise<SpanExtractor> | undefined;
+  private state: TokenizerState = { kind: 'loading' };
+  private readonly stateListeners = new Set<(s: TokenizerState) => void>();
 
   constructor(
-    /** Root of the installed extension (holds dist/grammars, dist/tree-sitter.wasm). */
+    /** Root of the installed extension (holds dist/grammars, dist/tree-sitter.wasm, dist/tokenizer). */
     private readonly extensionPath: string,
-    private readonly tokenizerPath: () => string,
+    private readonly lookup: () => TokenizerLookup,
   ) {}
+
+  get tokenizerState(): TokenizerState {
+    return this.state;
+  }
+
+  /** Calls `listener` whenever the tokenizer state changes; returns the unsubscribe. */
+  onTokenizerState(listener: (s: TokenizerState) => void): { dispose(): void } {
+    this.stateListeners.add(listener);
+    return { dispose: () => this.stateListeners.delete(listener) };
+  }
+
+  private setState(s: TokenizerState): void {
+    this.state = s;
+    for (const l of this.stateListeners) l(s);
+  }
 
   /** Grammar language for a VS Code language id, or undefined when unsupported. */
   languageFor(vscodeLanguageId: string): string | undefined {
@@ -53,14 +93,36 @@ export class Engine {
   }
 
   tokenizer(): Promise<LoadedTokenizer> {
-    this.tokenizerLoad ??= (async () => {
-      const explicit = this.tokenizerPath() || undefined;
-      const located = locateTokenizer({ explicit, cacheDir: this.cacheDir });
-      const tokenizer = await loadTokenizer(located.dir);
-      return { tokenizer, located };
-    })();
-    this.tokenizerLoad.catch(() => { this.tokenizerLoad = undefined; });
+    if (!this.tokenizerLoad) {
+      const lookup = this.lookup();
+      this.tokenizerKey = lookupKey(lookup);
+      this.setState({ kind: 'loading' });
+      const load = (async () => {
+        const located: LoadedTokenizer['located'] = !lookup.setting && lookup.modelDir
+          ? { dir: lookup.modelDir, source: 'model' }
+          : locateTokenizer({ explicit: lookup.setting || undefined, bundledDir: bundledTokenizerDir(this.extensionPath), cacheDir: this.cacheDir });
+        const tokenizer = await loadTokenizer(located.dir);
+        return { tokenizer, located };
+      })();
+      this.tokenizerLoad = load;
+      load.then(
+        (t) => { if (this.tokenizerLoad === load) this.setState({ kind: 'ready', dir: t.located.dir, origin: t.located.source }); },
+        (err: unknown) => {
+          if (this.tokenizerLoad !== load) return;
+          this.tokenizerLoad = undefined;
+          this.setState({ kind: 'missing', reason: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
+        },
+      );
+    }
     return this.tokenizerLoad;
+  }
+
+  /** After a settings change: drops the tokenizer when the lookup now points elsewhere. Returns
+   *  true when it did (cached analyses are stale then). */
+  refreshTokenizer(): boolean {
+    if (this.tokenizerKey === undefined || lookupKey(this.lookup()) === this.tokenizerKey) return false;
+    this.resetTokenizer();
+    return true;
   }
 
   /** The tokenizer when it has loaded already (never starts a load). */
@@ -90,13 +152,19 @@ export class Engine {
   /** Drops the tokenizer so the next use reloads it (the setting changed). */
   resetTokenizer(): void {
     this.tokenizerLoad = undefined;
+    this.tokenizerKey = undefined;
     this.loadedTokenizer = undefined;
+    this.setState({ kind: 'loading' });
   }
 
   dispose(): void {
     void this.extractorLoad?.then((e) => e.dispose(), () => undefined);
     this.extractorLoad = undefined;
   }
+}
+
+function lookupKey(l: TokenizerLookup): string {
+  return `${l.setting}\0${l.modelDir ?? ''}`;
 }
 
 /**

@@ -31,6 +31,8 @@ export interface Settings {
   readonly reportMaxFileSize: number;
   readonly allowDownloads: boolean;
   readonly hubEndpoint: string;
+  /** A model folder chosen by hand; when set it replaces `model`. */
+  readonly modelPath: string;
 }
 
 type Spec =
@@ -55,7 +57,7 @@ export const SETTING_SPECS: readonly AnySpec[] = [
   {
     field: 'tokenizerPath', key: 'tokenizerPath', scope: 'machine',
     description: 'Folder holding the CodeT5 tokenizer (vocab.json + merges.txt, or tokenizer.json). '
-      + 'Empty: look in the model cache (see "Download Model...").',
+      + 'Empty: the selected model\'s own tokenizer files if it has them, else the copy shipped with the extension.',
     spec: { type: 'string', default: '' },
   },
   {
@@ -128,10 +130,17 @@ export const SETTING_SPECS: readonly AnySpec[] = [
       + '(`{endpoint}/api/models/{repo}/revision/{revision}` and `{endpoint}/{repo}/resolve/{commit}/{file}`).',
     spec: { type: 'string', default: 'https://huggingface.co' },
   },
+  {
+    field: 'modelPath', key: 'modelPath', scope: 'machine',
+    description: 'Folder of a CodeT5 encoder in ONNX (config.json + encoder_model.onnx, as Hugging Face Optimum exports it), '
+      + 'chosen with "Select Model..." > "Choose Folder...". When set it replaces `#subtokenLens.model#`; its own vocab.json '
+      + 'and merges.txt, if any, are its tokenizer.',
+    spec: { type: 'string', default: '' },
+  },
 ];
 
 /** Keys whose change invalidates loaded state (tokenizer, model session). */
-export const RELOAD_KEYS: readonly string[] = ['tokenizerPath', 'model', 'provider', 'strategy'];
+export const RELOAD_KEYS: readonly string[] = ['tokenizerPath', 'model', 'modelPath', 'provider', 'strategy'];
 
 /** Reads each setting through `get` (raw, possibly user-mangled values) and normalizes it:
  *  a value of the wrong type or outside its enum falls back to the default and is reported. */

@@ -1,9 +1,12 @@
 // Status-bar item for the active file: its subtokens → merged count. Clicking runs the analysis.
+// What it shows follows the one state (readiness.ts): loading, no tokenizer (click: the ways to
+// get one), or the counts (with a note when the selected model is missing).
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
 import { formatInt, formatReduction } from './format';
 import { fileSummary } from './hoverText';
 import { ACTIVATION_LANGUAGES, COMMANDS } from './manifest';
+import { modelNote, statusWithoutCounts } from './readiness';
 import { WINDOW_CAPACITY, WINDOW_SIZE } from './services';
 
 const DEBOUNCE_MS = 400;
@@ -22,7 +25,7 @@ export class StatusItem implements vscode.Disposable {
       ctx.documents.onDidInvalidate((doc) => {
         if (doc === vscode.window.activeTextEditor?.document) this.schedule(DEBOUNCE_MS);
       }),
-      ctx.config.onDidChange(() => this.schedule(0)),
+      ctx.setup.onDidChange(() => this.schedule(0)),
     );
     this.schedule(0);
   }
@@ -49,6 +52,10 @@ export class StatusItem implements vscode.Disposable {
       return;
     }
     this.item.command = COMMANDS.analyzeFile.id;
+    if (this.ctx.setup.current.kind === 'no-tokenizer') {
+      this.showState();
+      return;
+    }
     if (!this.ctx.documents.peek(doc)) {
       this.item.text = '$(loading~spin) subtokens';
       this.item.tooltip = 'Subtoken Lens: counting subtokens…';
@@ -58,19 +65,37 @@ export class StatusItem implements vscode.Disposable {
       const a = await this.ctx.documents.get(doc);
       if (gen !== this.generation) return;
       const { tokenCount, mergedCount } = a.plan;
+      const note = modelNote(this.ctx.setup.current);
       this.item.text = `$(symbol-key) ${formatInt(tokenCount)} → ${formatInt(mergedCount)} subtokens (${formatReduction(tokenCount, mergedCount)})`;
       this.item.tooltip = new vscode.MarkdownString(
         `**Subtoken Lens**\n\n${fileSummary({ plan: a.plan, windowCapacity: WINDOW_CAPACITY, windowSize: WINDOW_SIZE })}\n\n`
-        + `${a.plan.groups.length} identifier occurrences split into 2+ subtokens. Click to analyse token merging.`);
+        + `${a.plan.groups.length} identifier occurrences split into 2+ subtokens. Click to analyse token merging.`
+        + `${note ? `\n\n$(warning) ${note}` : ''}`, true);
       this.item.backgroundColor = undefined;
       this.item.show();
     } catch (err) {
       if (gen !== this.generation) return;
+      // A missing tokenizer is a state with a way forward, not an error (Setup logs it once).
+      if (this.ctx.engine.tokenizerState.kind === 'missing') {
+        this.showState();
+        return;
+      }
       this.item.text = '$(warning) subtokens';
       this.item.tooltip = `Subtoken Lens: ${err instanceof Error ? err.message : String(err)}`;
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
       this.item.show();
     }
+  }
+
+  /** The state without counts (no tokenizer): clicking offers the ways to get one. */
+  private showState(): void {
+    const s = statusWithoutCounts(this.ctx.setup.current);
+    if (!s) return;
+    this.item.text = s.text;
+    this.item.tooltip = s.tooltip;
+    this.item.command = COMMANDS.checkSetup.id;
+    this.item.backgroundColor = s.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.show();
   }
 
   dispose(): void {

@@ -7,28 +7,45 @@ import { compareStrategies } from './compare';
 import type { Ctx } from './ctx';
 import type { CommandName } from './manifest';
 import { clearCache, download, selectModel, train } from './modelCommands';
+import { modelSelection } from './models';
 import { ReportPanel } from './report/panel';
 
+/** "Check Setup": says what is in use, or offers the next step for what is missing. */
+async function checkSetup(ctx: Ctx): Promise<void> {
+  if (!(await ctx.setup.require('Subtoken Lens', ['tokenizer', 'model']))) return;
+  const tok = ctx.engine.tokenizerState;
+  const sel = modelSelection(ctx.config.settings);
+  void vscode.window.showInformationMessage(`Subtoken Lens is ready: tokenizer ${tok.kind === 'ready' ? `${tok.dir} (${tok.origin})` : tok.kind}, `
+    + `model ${sel.folder ?? sel.label}.`);
+}
+
 export function commandTable(ctx: Ctx): { commands: Record<CommandName, CommandFactory>; disposables: vscode.Disposable[] } {
-  const results = new Results(ctx);
+  const results = new Results();
   const analyzer = new Analyzer(ctx, results);
   const commands: Record<CommandName, CommandFactory> = {
     analyzeFile: () => () => analyzer.run('file'),
     analyzeSelection: () => () => analyzer.run('selection'),
     compareStrategies: () => () => compareStrategies(ctx, analyzer),
     clearResults: () => () => results.clear(),
-    openReport: () => () => { ReportPanel.show(ctx); },
+    openReport: () => async () => {
+      if (await ctx.setup.require('the workspace report', ['tokenizer'])) await ReportPanel.show(ctx);
+    },
     downloadModel: () => () => download(ctx),
     selectModel: () => () => selectModel(ctx, analyzer),
     trainMerger: () => () => train(ctx),
     showLog: () => () => ctx.log.show(true),
     clearModelCache: () => () => clearCache(ctx, analyzer),
+    checkSetup: () => () => checkSetup(ctx),
     revealResult: () => async (uri: unknown, range: unknown) => {
       if (!(uri instanceof vscode.Uri) || !(range instanceof vscode.Range)) return;
       const editor = await vscode.window.showTextDocument(uri, { selection: range, preserveFocus: false });
       editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     },
   };
-  const disposables: vscode.Disposable[] = [results, analyzer, { dispose: () => ReportPanel.disposeCurrent() }];
+  // The missing model's "Download" step is the download command for that model.
+  ctx.setup.downloadModel = () => download(ctx, modelSelection(ctx.config.settings).choice);
+  const disposables: vscode.Disposable[] = [
+    results, analyzer, { dispose: () => ReportPanel.disposeCurrent() }, ReportPanel.registerSerializer(ctx),
+  ];
   return { commands, disposables };
 }

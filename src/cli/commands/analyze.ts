@@ -1,8 +1,7 @@
 // `analyze FILE`: run the encoder on a file unmerged and merged, and report lengths, FLOPs (analytic
 // and counted from the graph), measured latency and how the outputs change.
-import { readFileSync, existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { openTokenizer, parseIntOption } from '../common';
+import { FatalError, openTokenizer, parseIntOption, readSourceFile } from '../common';
 import { type AnalysisResult, analyzeFile } from '../../core/runtime/analysis';
 import { checkTokenizerMatchesModel, loadEncoder } from '../../core/runtime/encoder';
 import { averageReducer } from '../../core/runtime/merge';
@@ -10,14 +9,18 @@ import { loadOrTrainLearnedReducer } from '../../core/runtime/learned';
 import { planFile } from '../../core/runtime/plan-input';
 import { DEVICES } from '../../core/runtime/providers';
 import { modelDirFromSpec } from '../../core/runtime/resolve-model';
+import { ModelConfigError } from '../../core/runtime/model-dir';
 import { SpanExtractor } from '../../core/spans';
+import { terminalText } from '../../core/safe-text';
 
 /** Runs a command body; a thrown error becomes one `error:` line and exit code 1, not a stack. */
 export async function reportErrors(body: () => Promise<void>): Promise<void> {
   try {
     await body();
   } catch (err) {
-    process.stderr.write(`error: ${(err as Error).message ?? String(err)}\n`);
+    if (err instanceof FatalError) throw err; // usage/input refusals keep their exit code 2 (main.ts)
+    if (err instanceof ModelConfigError) throw new FatalError(err.message); // an unusable config.json is an input error too
+    process.stderr.write(`error: ${terminalText((err as Error).message ?? String(err))}\n`);
     process.exitCode = 1;
   }
 }
@@ -80,10 +83,10 @@ export function register(program: Command): void {
     .action((file: string, flags: AnalyzeFlags) => reportErrors(async () => {
       if (!['average', 'learned', 'both'].includes(flags.strategy)) throw new Error(`--strategy must be average, learned or both (got "${flags.strategy}")`);
       if (!(DEVICES as readonly string[]).includes(flags.provider)) throw new Error(`--provider must be one of ${DEVICES.join(', ')} (got "${flags.provider}")`);
-      if (!existsSync(file) || !statSync(file).isFile()) throw new Error(`no such file: ${file}`);
-      const text = readFileSync(file, 'utf8');
+      const dir = modelDirFromSpec(flags.model, flags.cacheDir); // its config.json is checked before anything runs
+      const text = await readSourceFile(file);
       const say = (obj: unknown, human: string): void => {
-        process.stdout.write(flags.json ? `${JSON.stringify(obj, null, 2)}\n` : `${human}\n`);
+        process.stdout.write(flags.json ? `${JSON.stringify(obj, null, 2)}\n` : `${terminalText(human)}\n`);
       };
       if (text.length === 0) return say({ noop: true, reason: 'empty file' }, `${file}: empty file, nothing to analyze`);
       const { tokenizer, dir: tokenizerDir } = openTokenizer(flags.tokenizer);
@@ -93,7 +96,6 @@ export function register(program: Command): void {
         return say({ noop: true, reason: 'no identifiers split into 2+ subtokens', contentTokens: plan.ids.length },
           `${file}: ${plan.ids.length} tokens, no identifier split into 2+ subtokens: merging changes nothing`);
       }
-      const dir = modelDirFromSpec(flags.model, flags.cacheDir);
       const runtime = await loadEncoder(dir, { device: flags.provider });
       try {
         checkTokenizerMatchesModel(tokenizer.vocabSize, tokenizer.name, runtime.info);

@@ -1,8 +1,8 @@
 // `encode`: last hidden states of the encoder for a file or explicit ids, optionally merged, written
 // as JSON {shape, data} or as .npy. With FILE the runtime adds <s> … </s> around each window of the
 // file's tokens; with --ids the ids are taken exactly as given (add 1 … 2 yourself if wanted).
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { FatalError, prepareOutput, readSourceFile, writeAtomic } from '../common';
 import { loadEncoder, checkTokenizerMatchesModel, type T5EncoderRuntime } from '../../core/runtime/encoder';
 import { type GroupReducer, averageReducer, loadLearnedReducer, mergeEmbeddings } from '../../core/runtime/merge';
 import { encodeNpyFloat32 } from '../../core/runtime/npy';
@@ -12,6 +12,7 @@ import { splitIntoWindows } from '../../core/runtime/windows';
 import { loadTokenizerFor, modelDirFromSpec } from '../../core/runtime/resolve-model';
 import { SpanExtractor } from '../../core/spans';
 import { reportErrors } from './analyze';
+import { terminalLine } from '../../core/safe-text';
 
 interface EncodeFlags {
   ids?: string;
@@ -29,9 +30,9 @@ function parseJsonArg<T>(name: string, raw: string, check: (v: unknown) => v is 
   try {
     v = JSON.parse(raw);
   } catch (err) {
-    throw new Error(`${name} is not valid JSON: ${(err as Error).message}`);
+    throw new FatalError(`${name} is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
-  if (!check(v)) throw new Error(`${name} must be ${expected}`);
+  if (!check(v)) throw new FatalError(`${name} must be ${expected}`);
   return v;
 }
 const isIntArray = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => Number.isInteger(x));
@@ -64,6 +65,9 @@ export function register(program: Command): void {
       if (!(DEVICES as readonly string[]).includes(flags.provider)) throw new Error(`--provider must be one of ${DEVICES.join(', ')} (got "${flags.provider}")`);
       if ((file === undefined) === (flags.ids === undefined)) throw new Error('give either FILE or --ids (exactly one)');
       const explicitGroups = flags.groups !== undefined ? parseJsonArg('--groups', flags.groups, isGroups, 'an array of arrays of integers') : undefined;
+      // Input and output are checked before the model loads: a bad path fails in a second, not after the work.
+      const source = file === undefined ? undefined : await readSourceFile(file);
+      prepareOutput(flags.out);
       const dir = modelDirFromSpec(flags.model, flags.cacheDir);
       const rt = await loadEncoder(dir, { device: flags.provider, probe: false });
       try {
@@ -73,8 +77,7 @@ export function register(program: Command): void {
           const ids = parseJsonArg('--ids', flags.ids, isIntArray, 'an array of integer token ids');
           windows.push(await encodeOne(rt, ids, explicitGroups ?? [], reducer));
         } else {
-          if (!existsSync(file!) || !statSync(file!).isFile()) throw new Error(`no such file: ${file}`);
-          const text = readFileSync(file!, 'utf8');
+          const text = source!;
           if (text.length === 0) throw new Error(`${file}: empty file, nothing to encode`);
           const tokenizer = await loadTokenizerFor(flags.tokenizer);
           checkTokenizerMatchesModel(tokenizer.vocabSize, tokenizer.name, rt.info);
@@ -88,13 +91,13 @@ export function register(program: Command): void {
         const meta = { model: dir, provider: rt.info.provider, strategy: flags.strategy, randomWeights: rt.info.randomWeights };
         if (flags.out.endsWith('.npy')) {
           if (windows.length > 1) throw new Error(`${windows.length} windows have different lengths; write JSON instead of .npy`);
-          writeFileSync(flags.out, encodeNpyFloat32(windows[0]!.data, windows[0]!.shape));
+          writeAtomic(flags.out, encodeNpyFloat32(windows[0]!.data, windows[0]!.shape));
         } else {
           const asJson = (w: EncodedWindow) => ({ shape: w.shape, data: Array.from(w.data), ids: w.ids, groups: w.groups, mergedToOriginal: w.mergedToOriginal });
           const body = windows.length === 1 ? { ...meta, ...asJson(windows[0]!) } : { ...meta, windows: windows.map(asJson) };
-          writeFileSync(flags.out, JSON.stringify(body));
+          writeAtomic(flags.out, JSON.stringify(body));
         }
-        process.stderr.write(`wrote ${flags.out}: ${windows.map((w) => `[${w.shape}]`).join(', ')} on ${rt.info.provider}\n`);
+        process.stderr.write(`wrote ${terminalLine(flags.out)}: ${windows.map((w) => `[${w.shape}]`).join(', ')} on ${rt.info.provider}\n`);
       } finally {
         await rt.release();
       }

@@ -7,8 +7,10 @@ import {
   type ReportJson, type ReportProgress,
 } from '../../core/report';
 import { bytes } from '../../core/report/format/numbers';
-import { FatalError, interruptSignal, isAbort, openTokenizer, parseIntOption, parseShard, parseSize, writeAtomic } from '../common';
+import { FatalError, interruptSignal, isAbort, jobsWithinCores, openTokenizer, parseIntOption, parseShard, parseSize, prepareOutput, writeAtomic } from '../common';
+import { WalkRootError } from '../../core/scan/walk';
 import { TOOL_VERSION } from '../version';
+import { terminalLine, terminalSafeJson } from '../../core/safe-text';
 
 const FORMATS = ['table', 'md', 'json', 'csv', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -17,7 +19,7 @@ export function renderReport(r: ReportJson, format: Format): string {
   switch (format) {
     case 'table': return formatTable(r);
     case 'md': return formatMarkdown(r);
-    case 'json': return JSON.stringify(r, null, 1) + '\n';
+    case 'json': return terminalSafeJson(JSON.stringify(r, null, 1)) + '\n'; // same values, no raw C1/bidi bytes
     case 'csv': return formatCsv(r);
     case 'html': return formatHtml(r, readFileSync(locateChartJs(), 'utf8'));
   }
@@ -32,7 +34,7 @@ function formatFor(o: { format?: string; out?: string }): Format {
 function emit(text: string, out?: string): void {
   if (out) {
     writeAtomic(out, text);
-    process.stderr.write(`wrote ${out}\n`);
+    process.stderr.write(`wrote ${terminalLine(out)}\n`);
   } else process.stdout.write(text);
 }
 
@@ -54,7 +56,7 @@ function progressPrinter(enabled: boolean): (p: ReportProgress) => void {
 interface ReportCliOptions {
   format?: string; out?: string; model: string; tokenizer?: string; scope: string; spans: string; maxFileSize: string;
   includeVendored?: boolean; includeGenerated?: boolean; includeUnsupported?: boolean; exclude?: string[]; include?: string[];
-  jobs?: number; shard?: string; top: number; identifierTable?: boolean; progress: boolean;
+  jobs?: number; shard?: string; top: number; identifierTable?: boolean; progress: boolean; followExternalSymlinks?: boolean;
 }
 
 export function register(program: Command): void {
@@ -74,7 +76,8 @@ export function register(program: Command): void {
     .option('--include-unsupported', 'count tokens of source languages without a grammar (nothing merged)')
     .option('--exclude <pattern...>', 'extra gitignore-style patterns to skip')
     .option('--include <pattern...>', 'only files matching one of these gitignore-style patterns (e.g. "src/**" "*.py")')
-    .option('--jobs <n>', `worker threads (default: ${defaultJobs()}; 0 = in-process)`, parseIntOption('--jobs', 0))
+    .option('--follow-external-symlinks', 'follow symlinks that lead outside the folder (default: list them as skipped)')
+    .option('--jobs <n>', `worker threads, at most the available cores (default: ${defaultJobs()}; 0 = in-process)`, parseIntOption('--jobs', 0))
     .option('--shard <K/N>', 'only the K-th of N deterministic shards; combine shard JSONs with `combine`')
     .option('--top <n>', 'top identifiers to list', parseIntOption('--top', 0), 50)
     .option('--identifier-table', 'include every identifier in JSON (always on with --shard)')
@@ -85,6 +88,8 @@ export function register(program: Command): void {
       if (o.scope !== 'identifiers' && o.scope !== 'identifiers+strings') throw new FatalError(`--scope must be identifiers or identifiers+strings, got "${o.scope}"`);
       if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new FatalError(`not a directory: ${dir}`);
       if (o.spans !== 'tree-sitter' && o.spans !== 'lexical') throw new FatalError(`--spans must be tree-sitter or lexical, got "${o.spans}"`);
+      if (o.out) prepareOutput(o.out); // an unwritable --out fails now, not after the whole walk
+      const jobs = jobsWithinCores(o.jobs ?? defaultJobs());
       const { tokenizer, dir: tokenizerDir } = openTokenizer(o.tokenizer);
       const { signal, dispose } = interruptSignal();
       try {
@@ -92,12 +97,13 @@ export function register(program: Command): void {
           root: dir, tokenizerDir, tokenizerName: tokenizer.name, modelKey: cfg.key,
           scope: o.scope, spanEngine: o.spans, window: { capacity: windowCapacity(cfg), specials: cfg.specialTokensPerWindow },
           maxFileSize: parseSize(o.maxFileSize), includeVendored: !!o.includeVendored, includeGenerated: !!o.includeGenerated,
-          includeUnsupported: !!o.includeUnsupported, exclude: o.exclude, include: o.include, shard: o.shard ? parseShard(o.shard) : undefined,
-          jobs: o.jobs ?? defaultJobs(), topLimit: o.top, includeIdentifierTable: !!o.identifierTable, toolVersion: TOOL_VERSION,
+          includeUnsupported: !!o.includeUnsupported, followExternalSymlinks: !!o.followExternalSymlinks, exclude: o.exclude, include: o.include, shard: o.shard ? parseShard(o.shard) : undefined,
+          jobs, topLimit: o.top, includeIdentifierTable: !!o.identifierTable, toolVersion: TOOL_VERSION,
           tokenizer, signal, onProgress: progressPrinter(o.progress),
         });
         emit(renderReport(r, format), o.out);
       } catch (e) {
+        if (e instanceof WalkRootError) throw new FatalError(e.message);
         if (isAbort(e, signal)) {
           process.stderr.write('Stopped before finishing: no report written.\n');
           process.exitCode = 130;
@@ -117,7 +123,8 @@ export function register(program: Command): void {
     .option('--format <format>', FORMATS.join(' | '))
     .option('--out <file>', 'write to a file')
     .option('--top <n>', 'top identifiers to list', parseIntOption('--top', 0))
-    .action((files: string[], o: { format?: string; out?: string; top?: number }) => {
+    .option('--allow-partial', 'combine even when shards are missing; the result is labelled partial and lists the shards it holds')
+    .action((files: string[], o: { format?: string; out?: string; top?: number; allowPartial?: boolean }) => {
       const parts = files.map((f) => {
         try {
           return JSON.parse(readFileSync(f, 'utf8')) as ReportJson;
@@ -127,7 +134,7 @@ export function register(program: Command): void {
       });
       let combined: ReportJson;
       try {
-        combined = combineReports(parts, { topLimit: o.top });
+        combined = combineReports(parts, { topLimit: o.top, allowPartial: !!o.allowPartial, names: files });
       } catch (e) {
         throw new FatalError((e as Error).message);
       }

@@ -4,8 +4,8 @@ import { buildMergePlan } from '../../core/merge/plan';
 import { spansForScope, type MergeScope } from '../../core/report/stats';
 import { tokenPiece } from '../../core/merge/lookup';
 import { SpanExtractor, languageForPath, isSupportedLanguage } from '../../core/spans';
-import { FatalError, openTokenizer } from '../common';
-import { readSource } from './tokenize';
+import { FatalError, openTokenizer, readSourceFile } from '../common';
+import { terminalLine } from '../../core/safe-text';
 
 export function register(program: Command): void {
   program
@@ -23,7 +23,7 @@ export function register(program: Command): void {
         throw new FatalError(`no grammar for ${o.language ? `language "${o.language}"` : `"${file}"`}: spans need one of the supported languages (see grammars/README.md); \`tokenize\` still works`);
       }
       const { tokenizer } = openTokenizer(o.tokenizer);
-      const text = readSource(file);
+      const text = await readSourceFile(file);
       const extractor = await SpanExtractor.create();
       await extractor.ensureLanguage(language);
       const result = extractor.extract(text, language);
@@ -49,9 +49,9 @@ export function register(program: Command): void {
         }) + '\n');
         return;
       }
-      process.stdout.write(`${file} (${language}${result.hasErrors ? ', with syntax errors' : ''}): ${spans.length} spans, ${plan.tokenCount} subtokens → ${plan.mergedCount} merged\n`);
+      process.stdout.write(`${terminalLine(file)} (${language}${result.hasErrors ? ', with syntax errors' : ''}): ${spans.length} spans, ${plan.tokenCount} subtokens → ${plan.mergedCount} merged\n`);
       for (const s of out) {
-        process.stdout.write(`${String(s.start).padStart(7)}  ${s.text.padEnd(28)} ${s.subtokens.map((t) => t.text).join(' · ')}${s.straddling ? '  (straddles a boundary)' : ''}\n`);
+        process.stdout.write(`${String(s.start).padStart(7)}  ${terminalLine(s.text).padEnd(28)} ${terminalLine(s.subtokens.map((t) => t.text).join(' · '))}${s.straddling ? '  (straddles a boundary)' : ''}\n`);
       }
     });
 }

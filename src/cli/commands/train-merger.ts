@@ -6,8 +6,11 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { saveMergerParams, trainMerger, type ReconstructionMetrics } from '../../core/runtime/merger/index';
 import { modelEmbeddings } from '../../core/runtime/learned';
+import { ModelConfigError, readT5Config } from '../../core/runtime/model-dir';
 import { modelDirFromSpec } from '../../core/runtime/resolve-model';
-import { locateTokenizer } from '../../core/tokenizer';
+import { loadTokenizer, locateTokenizer } from '../../core/tokenizer';
+import { FatalError } from '../common';
+import { terminalLine, terminalText } from '../../core/safe-text';
 
 interface TrainMergerCliOptions {
   model: string;
@@ -22,25 +25,42 @@ interface TrainMergerCliOptions {
 
 function positiveInt(name: string, v: string, min = 1): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got ${JSON.stringify(v)}`);
+  if (!Number.isInteger(n) || n < min) throw new FatalError(`--${name} must be an integer ≥ ${min}, got ${JSON.stringify(v)}`);
   return n;
 }
 
 const fmt = (m: ReconstructionMetrics) => `MSE ${m.mse.toPrecision(5)}  mean cosine ${m.cosine.toFixed(4)}`;
 
+/** Runs `body`, turning an input error from core (a config or tokenizer that cannot be used) into
+ *  a FatalError: one line, exit 2. */
+function asInputError<T>(body: () => T): T {
+  try {
+    return body();
+  } catch (e) {
+    throw e instanceof FatalError || !(e instanceof Error) ? e : new FatalError(e.message);
+  }
+}
+
 async function run(o: TrainMergerCliOptions): Promise<void> {
-  const modelDir = modelDirFromSpec(o.model);
-  const hasBpe = (dir: string) => existsSync(join(dir, 'vocab.json')) && existsSync(join(dir, 'merges.txt'));
-  // The BPE files that spell the model's vocabulary: --tokenizer, the model folder, or the located one.
-  const tokenizerDir = o.tokenizer ? resolve(o.tokenizer) : hasBpe(modelDir) ? modelDir : locateTokenizer().dir;
+  // Every input is checked before the embedding matrix is read or an epoch runs.
   const epochs = positiveInt('epochs', o.epochs);
   const seed = positiveInt('seed', o.seed, 0);
   const maxPieces = positiveInt('max-pieces', o.maxPieces, 2);
   const lr = Number(o.lr);
-  if (!(lr > 0 && Number.isFinite(lr))) throw new Error(`--lr must be a positive number, got ${JSON.stringify(o.lr)}`);
-  if (o.loss !== 'mse' && o.loss !== 'cosine') throw new Error(`--loss must be mse or cosine, got ${JSON.stringify(o.loss)}`);
+  if (!(lr > 0 && Number.isFinite(lr))) throw new FatalError(`--lr must be a positive number, got ${JSON.stringify(o.lr)}`);
+  if (o.loss !== 'mse' && o.loss !== 'cosine') throw new FatalError(`--loss must be mse or cosine, got ${JSON.stringify(o.loss)}`);
+  // The folder's config.json must describe a T5 encoder (a BERT config is refused, not trained on).
+  const modelDir = asInputError(() => modelDirFromSpec(o.model));
+  const config = readT5Config(modelDir);
+  const hasBpe = (dir: string) => existsSync(join(dir, 'vocab.json')) && existsSync(join(dir, 'merges.txt'));
+  // The BPE files that spell the model's vocabulary: --tokenizer, the model folder, or the located one.
+  const tokenizerDir = asInputError(() => (o.tokenizer ? resolve(o.tokenizer) : hasBpe(modelDir) ? modelDir : locateTokenizer().dir));
+  asInputError(() => loadTokenizer(tokenizerDir)); // refuses an empty or truncated merges.txt
 
   const matrix = modelEmbeddings(modelDir);
+  if (matrix.vocabSize !== config.vocab_size || matrix.dModel !== config.d_model) {
+    throw new FatalError(`${modelDir}: config.json says vocab_size ${config.vocab_size}, d_model ${config.d_model} but the embedding matrix in ${matrix.source} is [${matrix.vocabSize}, ${matrix.dModel}]`);
+  }
   const ac = new AbortController();
   const onSigint = () => ac.abort();
   process.once('SIGINT', onSigint);
@@ -64,7 +84,7 @@ async function run(o: TrainMergerCliOptions): Promise<void> {
     for (const g of report.heldOutByGroupSize) {
       out.write(`  ${g.pieces} pieces (${g.count}): learned ${fmt(g.learned)} | average ${fmt(g.average)}\n`);
     }
-    out.write(`${report.verdict}\nwrote ${written} (${report.seconds.toFixed(1)} s)\n`);
+    out.write(`${report.verdict}\nwrote ${terminalLine(written)} (${report.seconds.toFixed(1)} s)\n`);
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
@@ -86,8 +106,10 @@ export function register(program: Command): void {
       try {
         await run(o);
       } catch (e) {
+        if (e instanceof FatalError) throw e; // input refusals: one line, exit 2 (main.ts)
+        if (e instanceof ModelConfigError) throw new FatalError(e.message);
         const err = e as Error;
-        process.stderr.write(err.name === 'AbortError' ? 'train-merger: cancelled, nothing written\n' : `train-merger: ${err.message}\n`);
+        process.stderr.write(err.name === 'AbortError' ? 'train-merger: cancelled, nothing written\n' : `train-merger: ${terminalText(err.message)}\n`);
         process.exitCode = err.name === 'AbortError' ? 130 : 1;
       }
     });

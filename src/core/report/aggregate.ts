@@ -3,7 +3,8 @@
 import { flopsFromSums, modelConfig } from '../flops';
 import { SYNTAX_CATEGORIES } from '../types';
 import { emptyCategories, HISTOGRAM_BUCKETS, type FileStats, type IdentifierEntry, type MergeScope, type WindowConfig, type WindowSums } from './stats';
-import { REPORT_SCHEMA, REPORT_VERSION, type FileReport, type ReportJson, type SkippedFile, type SpanEngine, type TopIdentifier, type Totals } from './schema';
+import { REPORT_SCHEMA, REPORT_VERSION, type FileReport, type FileSelection, type ReportJson, type ShardSet, type SkippedFile, type SpanEngine, type TopIdentifier, type Totals } from './schema';
+import { checkShardCoverage, partialNote } from './shard-set';
 
 type Summable = Omit<Totals, 'reductionPct' | 'flopsBefore' | 'flopsAfter' | 'flopSavingPct' | 'contextGainPct'>;
 
@@ -87,6 +88,9 @@ export interface ReportMeta {
   window: WindowConfig;
   root: string;
   shard: { index: number; count: number } | null;
+  /** A partial combine: the shards it holds (see ReportJson.shards). */
+  shards?: ShardSet;
+  selection?: FileSelection;
   topLimit: number;
   includeIdentifierTable: boolean;
   notes?: string[];
@@ -127,6 +131,7 @@ export function buildReport(
     ...(meta.spanEngine === 'lexical' ? ['Identifier spans come from the lexical scanner (--spans lexical): faster, close to but not exactly tree-sitter; files are never marked parse-errors.'] : []),
     ...(meta.scope === 'identifiers+strings' ? ['Scope includes string literals: an extension beyond the paper, whose unit is the identifier.'] : []),
     ...(cfg.tokenizer !== 'codet5' && meta.tokenizer.startsWith('codet5') ? [`Counts use the CodeT5 tokenizer, not ${cfg.label}'s own.`] : []),
+    ...(meta.shards ? [partialNote(meta.shards)] : []),
     ...(meta.notes ?? []),
   ];
   const report: ReportJson = {
@@ -140,6 +145,8 @@ export function buildReport(
     window: meta.window,
     root: meta.root,
     shard: meta.shard,
+    ...(meta.shards ? { shards: meta.shards } : {}),
+    ...(meta.selection ? { selection: meta.selection } : {}),
     totals: derive(totals, meta.modelKey),
     languages,
     files: fileReports,
@@ -151,34 +158,69 @@ export function buildReport(
   return report;
 }
 
+export interface CombineOptions {
+  topLimit?: number;
+  includeIdentifierTable?: boolean;
+  /** Combine even when shards are missing; the result then says which it holds (`shards`, a note). */
+  allowPartial?: boolean;
+  /** Names of the parts (their files) for error messages, in the same order. */
+  names?: readonly string[];
+}
+
+/** A sorted copy, so that `--exclude a b` and `--exclude b a` count as the same selection. */
+function selectionKey(p: ReportJson): string {
+  const s = p.selection;
+  return s ? JSON.stringify({ ...s, include: [...s.include].sort(), exclude: [...s.exclude].sort() }) : 'not recorded';
+}
+
+/** Throws unless every part was made by the same tool with the same settings, over the same tree. */
+function checkSameSettings(parts: readonly ReportJson[], name: (k: number) => string): void {
+  const first = parts[0]!;
+  parts.forEach((p, k) => {
+    if (typeof p !== 'object' || p === null) throw new Error(`${name(k)} is not a subtoken-lens report: not a JSON object`);
+    if (p.schema !== REPORT_SCHEMA || p.version !== REPORT_VERSION) throw new Error(`${name(k)} is not a subtoken-lens report v${REPORT_VERSION}: ${String(p.schema)} v${String(p.version)}`);
+    const differ = (what: string, a: unknown, b: unknown): never => {
+      throw new Error(`shards disagree on ${what}: ${JSON.stringify(a)} in ${name(k)} vs ${JSON.stringify(b)} in ${name(0)}`);
+    };
+    for (const key of ['tokenizer', 'scope', 'spanEngine', 'root'] as const) {
+      if (p[key] !== first[key]) differ(key, p[key], first[key]);
+    }
+    if (p.tool?.version !== first.tool?.version) differ('the tool version', p.tool?.version, first.tool?.version);
+    if (p.model?.key !== first.model?.key) differ('model', p.model?.key, first.model?.key);
+    if (p.window?.capacity !== first.window?.capacity || p.window?.specials !== first.window?.specials) differ('the window size', p.window, first.window);
+    if (selectionKey(p) !== selectionKey(first)) differ('the file selection (--max-file-size, --include, --exclude, --include-*)', p.selection ?? null, first.selection ?? null);
+    if (!p.identifierTable) throw new Error(`${name(k)} lacks its identifierTable (run shards with --shard, or pass --identifier-table)`);
+    for (const list of ['files', 'skipped', 'notes'] as const) {
+      if (!Array.isArray(p[list])) throw new Error(`${name(k)} is malformed: "${list}" is not a list`);
+    }
+  });
+}
+
 /**
  * Combines shard reports of one tree into the report an unsharded run would have produced.
- * Shards must agree on tokenizer, model, scope and window, and carry identifier tables.
+ * Shards must agree on tool version, tokenizer, model, scope, span engine, window, root and file
+ * selection, carry identifier tables, and hold every shard of one partition exactly once; with
+ * `allowPartial`, missing shards are allowed and the result says which shards it holds.
  */
-export function combineReports(parts: readonly ReportJson[], opts: { topLimit?: number; includeIdentifierTable?: boolean } = {}): ReportJson {
+export function combineReports(parts: readonly ReportJson[], opts: CombineOptions = {}): ReportJson {
   if (parts.length === 0) throw new Error('nothing to combine');
+  const name = (k: number) => opts.names?.[k] ?? `report ${k + 1}`;
+  checkSameSettings(parts, name);
+  const partial = checkShardCoverage(parts, opts.names ?? [], opts.allowPartial ?? false);
   const first = parts[0]!;
-  for (const p of parts) {
-    if (p.schema !== REPORT_SCHEMA || p.version !== REPORT_VERSION) throw new Error(`not a subtoken-lens report v${REPORT_VERSION}: ${String(p.schema)} v${String(p.version)}`);
-    for (const key of ['tokenizer', 'scope', 'spanEngine'] as const) {
-      if (p[key] !== first[key]) throw new Error(`shards disagree on ${key}: "${p[key]}" vs "${first[key]}"`);
-    }
-    if (p.model.key !== first.model.key) throw new Error(`shards disagree on model: ${p.model.key} vs ${first.model.key}`);
-    if (p.window.capacity !== first.window.capacity || p.window.specials !== first.window.specials) throw new Error('shards disagree on the window size');
-    if (!p.identifierTable) throw new Error('a shard report lacks its identifierTable (run shards with --shard, or pass --identifier-table)');
-  }
-  const seen = new Set<string>();
+  const seen = new Map<string, number>();
   const files: Omit<FileStats, 'identifierTable'>[] = [];
   const table: Record<string, IdentifierEntry> = Object.create(null);
-  for (const p of parts) {
+  parts.forEach((p, k) => {
     for (const f of p.files) {
-      if (seen.has(f.path)) throw new Error(`file ${f.path} appears in more than one shard`);
-      seen.add(f.path);
+      const other = seen.get(f.path);
+      if (other !== undefined) throw new Error(`file ${f.path} appears in more than one shard (${name(other)} and ${name(k)})`);
+      seen.set(f.path, k);
       const { reductionPct: _r, flopsBefore: _b, flopsAfter: _a, flopSavingPct: _s, contextGainPct: _c, ...stats } = f;
       files.push(stats);
     }
     mergeIdentifierTables(table, p.identifierTable!);
-  }
+  });
   const shardNotes = new Set(parts.flatMap((p) => p.notes));
   return buildReport(files, table, parts.flatMap((p) => p.skipped), {
     toolVersion: first.tool.version,
@@ -189,11 +231,14 @@ export function combineReports(parts: readonly ReportJson[], opts: { topLimit?: 
     window: first.window,
     root: first.root,
     shard: null,
+    shards: partial,
+    selection: first.selection,
     topLimit: opts.topLimit ?? Math.max(first.topIdentifiers.length, 50),
-    includeIdentifierTable: opts.includeIdentifierTable ?? false,
+    // A partial result keeps its table, like a shard report, so the missing shards can join it later.
+    includeIdentifierTable: opts.includeIdentifierTable ?? partial !== undefined,
     notes: [...shardNotes].filter((n) => !buildReportNotesPrefix.some((p) => n.startsWith(p))),
   });
 }
 
 // Notes buildReport writes itself; combine must not repeat them.
-const buildReportNotesPrefix = ['FLOPs are analytic', 'Merging follows', 'Identifier spans come from', 'Scope includes', 'Counts use'];
+const buildReportNotesPrefix = ['FLOPs are analytic', 'Merging follows', 'Identifier spans come from', 'Scope includes', 'Counts use', 'Partial:'];

@@ -1,5 +1,5 @@
 // Public surface of the report: run, combine, render.
-export { runReport, defaultJobs, type ReportOptions, type ReportProgress } from './run';
+export { runReport, defaultJobs, capJobs, type ReportOptions, type ReportProgress } from './run';
 export { buildReport, combineReports, derive } from './aggregate';
 export { analyzeText, HISTOGRAM_BUCKETS, type FileStats, type MergeScope, type WindowConfig } from './stats';
 export { FilePipeline } from './process-file';

@@ -1,11 +1,11 @@
 // One file of a report, from bytes to statistics. Runs inside a worker thread (worker.ts) or in
 // the calling thread; either way a bad file becomes a skip entry, never an exception.
-import { promises as fs } from 'node:fs';
 import { SpanExtractor, isSupportedLanguage } from '../spans';
 import { lexicalSpans } from '../spans/lexical';
 import { loadTokenizer } from '../tokenizer';
 import type { SpanResult, Tokenizer } from '../types';
 import { checkContent } from '../scan/classify';
+import { readRegularFile } from '../scan/read-source';
 import { errorText } from '../scan/walk';
 import type { SkippedFile, SpanEngine } from './schema';
 import { analyzeText, type FileStats, type MergeScope, type WindowConfig } from './stats';
@@ -49,13 +49,10 @@ export class FilePipeline {
 
   async process(task: FileTask): Promise<FileOutcome> {
     const skip = (reason: SkippedFile['reason'], detail: string): FileOutcome => ({ kind: 'skip', skipped: { path: task.rel, reason, detail } });
-    let bytes: Buffer;
-    try {
-      bytes = await fs.readFile(task.path);
-    } catch (e) {
-      return skip('unreadable', errorText(e));
-    }
-    if (bytes.length > task.maxFileSize) return skip('too-large', `${bytes.length} bytes > limit ${task.maxFileSize}`);
+    // The file may have changed since the walk (even into a FIFO): the reader checks again.
+    const read = await readRegularFile(task.path, task.maxFileSize);
+    if (!read.ok) return skip(read.reason, read.detail);
+    const bytes = read.bytes;
     const checked = checkContent(bytes, { generated: this.config.includeGenerated });
     if (checked.skip) return skip(checked.skip.reason, checked.skip.detail);
     try {
@@ -76,7 +73,7 @@ export class FilePipeline {
       } catch (e) {
         // A wasm trap can leave the parser unusable: start a fresh one for the next file.
         await this.resetExtractor();
-        throw new Error(`tree-sitter failed on this file: ${errorText(e)}`);
+        throw new Error(`tree-sitter failed on this file: ${errorText(e)}`, { cause: e });
       }
     }
     return analyzeText({ path: rel, text, bytes, language, tokenizer: this.tokenizer, spans, scope: this.config.scope, window: this.config.window }).stats;

@@ -27,11 +27,13 @@ export interface ReportOptions {
   includeVendored: boolean;
   includeGenerated: boolean;
   includeUnsupported: boolean;
+  /** Follow symlinks that lead outside the root (default: list them as skipped). */
+  followExternalSymlinks?: boolean;
   exclude?: string[];
   /** Only files matching one of these gitignore-style patterns. */
   include?: string[];
   shard?: { index: number; count: number };
-  /** Worker threads; 0 runs everything in the calling thread. */
+  /** Worker threads, at most the available cores (see capJobs); 0 runs everything in the calling thread. */
   jobs: number;
   topLimit: number;
   includeIdentifierTable: boolean;
@@ -59,6 +61,12 @@ export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
 }
 
+/** Worker threads actually used: each holds its own tokenizer and parsers (tens of MB), so more
+ *  threads than cores only costs memory. 0 (in-process) stays 0. */
+export function capJobs(jobs: number): number {
+  return Math.min(Math.max(0, Math.floor(jobs)), defaultJobs());
+}
+
 function workerEntry(explicit?: string): string {
   if (explicit) return explicit;
   const bundled = join(__dirname, 'report-worker.js');
@@ -77,6 +85,7 @@ export async function runReport(opts: ReportOptions): Promise<ReportJson> {
     exclude: opts.exclude,
     include: opts.include,
     shard: opts.shard,
+    followExternalSymlinks: opts.followExternalSymlinks,
     languageForPath: (p) => languageForPath(p),
     signal: opts.signal,
   });
@@ -100,10 +109,12 @@ export async function runReport(opts: ReportOptions): Promise<ReportJson> {
   };
   const task = (f: WalkFile): FileTask => ({ path: f.path, rel: f.rel, language: f.language, maxFileSize: opts.maxFileSize });
 
-  if (opts.jobs <= 0 || walk.files.length <= 1) {
+  const jobs = capJobs(opts.jobs);
+  if (jobs === 0 || walk.files.length <= 1) {
     const pipeline = await FilePipeline.create(config, opts.tokenizer);
     try {
       for (const f of walk.files) {
+        // Checked between files; reading a file awaits real I/O, so a signal handler gets to run.
         opts.signal?.throwIfAborted();
         addOutcome(all, await pipeline.process(task(f)));
         progress(f);
@@ -113,7 +124,7 @@ export async function runReport(opts: ReportOptions): Promise<ReportJson> {
     }
   } else {
     const batches = makeBatches(walk.files);
-    const threads = Math.min(opts.jobs, batches.length);
+    const threads = Math.min(jobs, batches.length);
     const pool = new Piscina({
       filename: workerEntry(opts.workerFile),
       workerData: config,
@@ -124,13 +135,27 @@ export async function runReport(opts: ReportOptions): Promise<ReportJson> {
       // collects a result and hands out the next batch.
       concurrentTasksPerWorker: 2,
     });
-    // Every task listens to the one signal.
-    if (opts.signal) setMaxListeners(batches.length + 10, opts.signal);
-    try {
-      await Promise.all(batches.map((batch) => pool.run(batch.map(task), { signal: opts.signal }).then((out: BatchResult) => {
+    // Only as many batches are handed to the pool as its workers can hold (two each, see above):
+    // the rest wait here as plain file lists, not as queued tasks, and every task in flight
+    // listens to the one signal.
+    const inFlight = threads * 2;
+    if (opts.signal) setMaxListeners(inFlight + 10, opts.signal);
+    let next = 0;
+    let failed = false;
+    const lane = async (): Promise<void> => {
+      while (next < batches.length && !failed) {
+        opts.signal?.throwIfAborted();
+        const batch = batches[next++]!;
+        const out: BatchResult = await pool.run(batch.map(task), { signal: opts.signal }).catch((e: unknown) => {
+          failed = true; // the other lanes stop handing out work
+          throw e;
+        });
         addBatch(all, out);
         for (const f of batch) progress(f);
-      })));
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(inFlight, batches.length) }, lane));
     } finally {
       await pool.destroy();
     }
@@ -146,6 +171,12 @@ export async function runReport(opts: ReportOptions): Promise<ReportJson> {
     window: opts.window,
     root: basename(root),
     shard: opts.shard ?? null,
+    // Recorded so that `combine` can refuse shards whose files were chosen differently.
+    selection: {
+      maxFileSize: opts.maxFileSize, includeVendored: opts.includeVendored, includeGenerated: opts.includeGenerated,
+      includeUnsupported: opts.includeUnsupported, followExternalSymlinks: opts.followExternalSymlinks ?? false,
+      include: opts.include ?? [], exclude: opts.exclude ?? [],
+    },
     topLimit: opts.topLimit,
     includeIdentifierTable: opts.includeIdentifierTable || !!opts.shard,
   });

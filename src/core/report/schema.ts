@@ -15,6 +15,10 @@ export type SkipReason =
   | 'not-source'
   | 'unreadable'
   | 'symlink-loop'
+  /** A FIFO, socket or device: never opened (a FIFO would block the read forever). */
+  | 'not-regular'
+  /** A symlink whose target lies outside the scanned folder (followed only when asked). */
+  | 'outside-root'
   | 'empty'
   | 'error';
 
@@ -49,6 +53,23 @@ export interface TopIdentifier extends IdentifierEntry {
   name: string;
 }
 
+/** Shards of one `--shard K/N` partition: `indexes` (0-based) out of `count`. */
+export interface ShardSet {
+  count: number;
+  indexes: number[];
+}
+
+/** How the files of a report were chosen (the walk's options). */
+export interface FileSelection {
+  maxFileSize: number;
+  includeVendored: boolean;
+  includeGenerated: boolean;
+  includeUnsupported: boolean;
+  followExternalSymlinks: boolean;
+  include: string[];
+  exclude: string[];
+}
+
 export interface ReportJson {
   schema: typeof REPORT_SCHEMA;
   version: typeof REPORT_VERSION;
@@ -61,6 +82,11 @@ export interface ReportJson {
   window: WindowConfig;
   root: string;
   shard: { index: number; count: number } | null;
+  /** Only in a `combine --allow-partial` result that lacks some shards: the shards it holds
+   *  (0-based indexes, ascending) out of `count`. Absent when the report covers the whole tree. */
+  shards?: ShardSet;
+  /** The options that chose which files were analysed; shards must agree on them to combine. */
+  selection?: FileSelection;
   totals: Totals;
   languages: Record<string, Totals>;
   files: FileReport[];

@@ -3,7 +3,7 @@
 // input as an extra graph output; one run at the wanted length gives every operand's dims, and each
 // product costs 2·batch·M·K·N (1 multiply-add = 2 FLOPs, the analytic model's convention).
 import { onnx } from 'onnx-proto';
-import { type ModelProto, attrInt, tensorDims } from './onnx-model';
+import { type ModelProto, ModelError, attrInt, tensorDims } from './onnx-model';
 
 export interface MatMulSite {
   readonly node: string;
@@ -46,10 +46,13 @@ export function makeCountingModel(model: ModelProto): CountingModel {
     const init = inits.get(name);
     if (init) {
       constantDims.set(name, tensorDims(init));
-    } else if (!existingOutputs.has(name)) {
-      existingOutputs.add(name);
+    } else if (!probed.includes(name)) {
+      // An operand that already is a graph output is fetched too (its dims are needed), just not added twice.
       probed.push(name);
-      graph.output!.push(onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } }));
+      if (!existingOutputs.has(name)) {
+        existingOutputs.add(name);
+        graph.output!.push(onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } }));
+      }
     }
   };
   for (const n of graph.node ?? []) {
@@ -63,6 +66,11 @@ export function makeCountingModel(model: ModelProto): CountingModel {
       transB: n.opType === 'Gemm' && attrInt(n, 'transB', 0) === 1,
     });
   }
+  if (sites.length === 0) {
+    throw new ModelError('not a T5 encoder graph this tool can use: it has no MatMul/Gemm nodes, so there are no matrix-multiply FLOPs to count');
+  }
+  // onnxruntime refuses an empty fetch list; when every operand is a weight, fetch an output anyway.
+  if (probed.length === 0 && graph.output!.length > 0) probed.push(graph.output![0]!.name ?? '');
   return { model, sites, constantDims, probedOutputs: probed };
 }
 

@@ -2,8 +2,8 @@
 // from the ONNX schema). Everything the runtime does to a graph goes through these helpers so that
 // int64 fields (Long objects under protobufjs) and the several ways a tensor can hold its data
 // (raw_data, float_data, external files) are handled in one place.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, normalize } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, win32 } from 'node:path';
 import { onnx } from 'onnx-proto';
 
 export type ModelProto = onnx.ModelProto;
@@ -48,6 +48,26 @@ export function readModelFile(path: string): ModelProto {
 }
 
 /**
+ * The file an external-data `location` names, which must lie inside `baseDir`. Containment is
+ * decided by path.relative, not a name prefix: `../model_x/w.bin` starts with `…/model` but lies
+ * in a sibling folder. Absolute locations (POSIX or Windows-style) are refused outright.
+ */
+export function externalDataFile(baseDir: string, location: string, modelPath: string, tensor: string): string {
+  const refuse = (why: string): never => {
+    throw new ModelError(`${modelPath}: external data location ${JSON.stringify(location)} of initializer ${tensor} ${why}; ` +
+      'external data must be a relative path inside the model folder');
+  };
+  if (isAbsolute(location) || win32.isAbsolute(location)) refuse('is an absolute path');
+  const base = resolve(baseDir);
+  const file = resolve(base, location);
+  const rel = relative(base, file);
+  if (rel === '') refuse('names the model folder itself');
+  if (rel.split(/[\\/]/)[0] === '..' || isAbsolute(rel)) refuse('points outside the model folder');
+  // Symlinks inside the folder are followed on purpose: Hugging Face cache snapshots link to blobs.
+  return file;
+}
+
+/**
  * Moves every initializer stored in an external file into `raw_data`, so the model can be handed
  * to onnxruntime as one buffer (which cannot resolve relative external paths). Encoder-only
  * CodeT5 models are far below protobuf's 2 GB limit.
@@ -60,18 +80,20 @@ export function inlineExternalData(model: ModelProto, modelPath: string): void {
     const kv = new Map((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
     const location = kv.get('location');
     if (!location) throw new ModelError(`${modelPath}: initializer ${t.name} is external but names no location`);
-    const file = normalize(join(baseDir, location));
-    if (isAbsolute(location) || !file.startsWith(normalize(baseDir))) {
-      throw new ModelError(`${modelPath}: initializer ${t.name} points outside the model folder (${location})`);
-    }
+    const file = externalDataFile(baseDir, location, modelPath, t.name ?? '');
     let data = files.get(file);
     if (!data) {
       if (!existsSync(file)) throw new ModelError(`${modelPath}: external data file ${location} (for ${t.name}) is missing`);
+      // A FIFO or device there would block the read forever or never end.
+      if (!statSync(file).isFile()) throw new ModelError(`${modelPath}: external data ${location} (for ${t.name}) is not a regular file`);
       data = readFileSync(file);
       files.set(file, data);
     }
     const offset = Number(kv.get('offset') ?? '0');
     const length = kv.has('length') ? Number(kv.get('length')) : data.length - offset;
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
+      throw new ModelError(`${modelPath}: external data for ${t.name} has an invalid offset/length (${kv.get('offset')}/${kv.get('length')})`);
+    }
     if (offset + length > data.length) {
       throw new ModelError(`${modelPath}: external data for ${t.name} runs past the end of ${location} (truncated?)`);
     }

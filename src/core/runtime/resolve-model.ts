@@ -2,6 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EMBEDDED_MODEL_KINDS, type EmbeddedModelKind, ensureEmbeddedModel } from './embedded-model';
+import { readT5Config } from './model-dir';
 import { ModelError } from './onnx-model';
 import { defaultCacheDir, loadTokenizer, locateTokenizer } from '../tokenizer';
 import type { Tokenizer } from '../types';
@@ -17,9 +18,15 @@ export function resolveModelDir(spec: string, cacheDir: string): string {
   return dir;
 }
 
-/** `--model` with the default cache folder; 'tiny' when not given. */
+/**
+ * `--model` with the default cache folder; 'tiny' when not given. The folder's config.json is
+ * checked here (ModelConfigError: not a T5 encoder, or impossible sizes), before any command
+ * reads weights, trains or computes a FLOP figure from it.
+ */
 export function modelDirFromSpec(spec: string | undefined, cacheDir?: string): string {
-  return resolveModelDir(spec ?? 'tiny', cacheDir ?? defaultCacheDir());
+  const dir = resolveModelDir(spec ?? 'tiny', cacheDir ?? defaultCacheDir());
+  readT5Config(dir);
+  return dir;
 }
 
 /** The tokenizer for the CLI: an explicit folder, else wherever locateTokenizer finds it. */

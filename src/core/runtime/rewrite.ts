@@ -11,6 +11,26 @@ import {
 
 export const INPUTS_EMBEDS = 'inputs_embeds';
 
+/** Ops that do the encoder's matrix products (projections, attention, feed-forward). */
+export const MATMUL_OPS: ReadonlySet<string> = new Set(['MatMul', 'Gemm']);
+
+/**
+ * Refuses, in one line, a graph that is not a T5 encoder this tool can run and count: one without
+ * a `last_hidden_state` output or without any MatMul/Gemm (onnxruntime would otherwise fail later
+ * with its own words, e.g. "'fetches' cannot be an empty array" when counting FLOPs).
+ */
+export function assertT5EncoderGraph(graph: GraphProto): void {
+  const inputs = (graph.input ?? []).map((v) => v.name ?? '');
+  const outputs = (graph.output ?? []).map((v) => v.name ?? '');
+  const matmuls = (graph.node ?? []).filter((n) => MATMUL_OPS.has(n.opType ?? '')).length;
+  if (matmuls > 0 && outputs.includes('last_hidden_state')) return;
+  const list = (names: string[]) => (names.length ? names.slice(0, 8).join(', ') + (names.length > 8 ? ', …' : '') : 'none');
+  throw new ModelError(
+    'not a T5 encoder graph this tool can use: expected inputs input_ids and attention_mask, output last_hidden_state ' +
+    `and MatMul nodes (attention and feed-forward); found inputs ${list(inputs)}, outputs ${list(outputs)}, ${matmuls} MatMul/Gemm nodes`,
+  );
+}
+
 /** Ops an exporter may put between `input_ids` and the embedding Gather's indices. */
 const INDEX_PASS_THROUGH = new Set(['Reshape', 'Cast', 'Squeeze', 'Unsqueeze', 'Flatten', 'Identity']);
 
@@ -83,10 +103,11 @@ function findEmbeddingGather(graph: GraphProto): EmbeddingGather {
  * Replaces the token-embedding Gather by a new float input `inputs_embeds` [batch, seq, d_model],
  * removes the embedding initializer and the `input_ids` path, and re-points ops that only read the
  * ids' shape to the first two dims of `inputs_embeds`' shape. Throws a ModelError for graphs whose
- * structure it does not recognise. The model is edited in place; initializers must be inlined.
+ * structure it does not recognise (assertT5EncoderGraph first). The model is edited in place; initializers must be inlined.
  */
 export function rewriteToInputsEmbeds(model: ModelProto): EmbeddingRewrite {
   const graph = model.graph!;
+  assertT5EncoderGraph(graph);
   const { node: gather, init, idsInput } = findEmbeddingGather(graph);
   const idsName = idsInput.name ?? '';
   const [vocabSize, dModel] = tensorDims(init) as [number, number];

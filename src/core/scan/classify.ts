@@ -66,7 +66,8 @@ export interface ContentCheck {
   text?: string;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+// A leading BOM is kept (ignoreBOM): it is part of the text Hugging Face tokenizes, and offsets index the file.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Decodes and screens a file's bytes. `include` lifts the default generated/minified skips. */
 export function checkContent(bytes: Uint8Array, include: { generated: boolean }): ContentCheck {

@@ -20,7 +20,7 @@ export interface GrammarFile {
 
 /**
  * Grammar per language. The @vscode pack is preferred (it is what VS Code itself ships and it is
- * current); tree-sitter-wasms fills the gaps (C, Kotlin, Swift, Scala, Lua). Each language uses
+ * current); tree-sitter-wasms fills the gaps (C, Kotlin, Swift, Scala). Each language uses
  * exactly one file because its query (`grammars/<language>.scm`) is written against that grammar's
  * node types. A build copies these files (flat) into `dist/grammars/`; names never clash.
  */
@@ -41,7 +41,10 @@ export const GRAMMAR_FILES: Readonly<Record<LanguageId, GrammarFile>> = {
   kotlin: { file: 'tree-sitter-kotlin.wasm', pack: 'tree-sitter-wasms' },
   swift: { file: 'tree-sitter-swift.wasm', pack: 'tree-sitter-wasms' },
   scala: { file: 'tree-sitter-scala.wasm', pack: 'tree-sitter-wasms' },
-  lua: { file: 'tree-sitter-lua.wasm', pack: 'tree-sitter-wasms' },
+  // No Lua: tree-sitter-wasms' tree-sitter-lua.wasm misparses valid Lua under web-tree-sitter
+  // 0.25.10 (keywords such as `return`/`then`/`end` come out as identifiers, plain files as ERROR
+  // trees), and no other Lua grammar is installed. See grammars/README.md. `.lua` files are counted
+  // as unsupported (tokens, nothing merged) rather than reported with wrong spans.
 };
 
 export const SUPPORTED_LANGUAGES: readonly LanguageId[] = Object.freeze(Object.keys(GRAMMAR_FILES));
@@ -70,7 +73,6 @@ const EXTENSIONS: Readonly<Record<string, LanguageId>> = {
   '.kt': 'kotlin', '.kts': 'kotlin',
   '.swift': 'swift',
   '.scala': 'scala', '.sc': 'scala',
-  '.lua': 'lua',
 };
 
 /** Files recognised by their whole base name (no telling extension). */
@@ -109,7 +111,6 @@ const VSCODE_IDS: Readonly<Record<string, LanguageId>> = {
   kotlin: 'kotlin',
   swift: 'swift',
   scala: 'scala',
-  lua: 'lua',
 };
 
 /** Language for a VS Code `TextDocument.languageId`, or undefined when none fits. */

@@ -8,6 +8,7 @@ import type { Tokenizer } from '../types';
 import type { AddedTokenSpec } from './addedTokens';
 import { ByteLevelBpeTokenizer } from './byteLevelBpeTokenizer';
 import { TokenizerLoadError } from './errors';
+import { checkMergesComplete, parseMergesTxt } from './mergesTxt';
 import type { PreTokenizerConfig, PreTokenizerStep, SplitBehavior } from './preTokenizerConfig';
 
 export interface LoadTokenizerOptions {
@@ -86,21 +87,6 @@ function parseVocab(v: Json, where: string): Map<string, number> {
   return vocab;
 }
 
-function parseMergesTxt(text: string, where: string): Array<[string, string]> {
-  const merges: Array<[string, string]> = [];
-  const lines = text.split(/\r?\n/);
-  lines.forEach((line, i) => {
-    if (i === 0 && line.startsWith('#version')) return;
-    if (line === '') return;
-    const parts = line.split(' ');
-    if (parts.length !== 2 || !parts[0] || !parts[1]) {
-      throw new TokenizerLoadError(where, `line ${i + 1} is not a merge rule "A B": ${JSON.stringify(line.slice(0, 80))}`);
-    }
-    merges.push([parts[0], parts[1]]);
-  });
-  return merges;
-}
-
 /** `"<s>"` or `{content, lstrip, ...}` as found in special_tokens_map.json / tokenizer_config.json. */
 function tokenSpecOf(v: Json): { content: string; lstrip?: boolean; rstrip?: boolean; singleWord?: boolean; normalized?: boolean } | undefined {
   if (typeof v === 'string') return { content: v };
@@ -123,7 +109,9 @@ function loadVocabAndMerges(dir: string, name: string, options: LoadTokenizerOpt
   const vocabPath = join(dir, 'vocab.json');
   const mergesPath = join(dir, 'merges.txt');
   const vocab = parseVocab(readJson(vocabPath), vocabPath);
-  const merges = parseMergesTxt(readText(mergesPath), mergesPath);
+  const mergesText = readText(mergesPath);
+  const merges = parseMergesTxt(mergesText, mergesPath);
+  checkMergesComplete(mergesText, merges, vocab, mergesPath);
   const addedJsonPath = join(dir, 'added_tokens.json');
   const addedJson = readOptionalJson(addedJsonPath);
   const specialMapPath = join(dir, 'special_tokens_map.json');

@@ -7,11 +7,13 @@ import { defaultCacheDir } from '../cache-dir';
 
 export { defaultCacheDir };
 
-export type TokenizerSource = 'explicit' | 'env' | 'cache' | 'dev-shared';
+export type TokenizerSource = 'explicit' | 'env' | 'bundled' | 'cache' | 'dev-shared';
 
 export interface LocateTokenizerOptions {
   /** A folder or tokenizer.json given by the user (flag or setting). */
   explicit?: string;
+  /** A copy shipped with the program (the VSIX's dist/tokenizer/codet5): after explicit/env, before the cache. */
+  bundledDir?: string;
   /** Cache root; default `defaultCacheDir()`. */
   cacheDir?: string;
   /** Tokenizer name under `<cacheDir>/tokenizers/`; default 'codet5'. */
@@ -60,6 +62,7 @@ export function locateTokenizer(options: LocateTokenizerOptions = {}): LocatedTo
   const candidates: Array<[string | undefined, TokenizerSource, string]> = [
     [options.explicit, 'explicit', 'given path'],
     [process.env.SUBTOKEN_LENS_TOKENIZER || undefined, 'env', '$SUBTOKEN_LENS_TOKENIZER'],
+    [options.bundledDir, 'bundled', 'shipped copy'],
     [join(options.cacheDir ?? defaultCacheDir(), 'tokenizers', name), 'cache', 'cache'],
   ];
   // SUBTOKEN_LENS_NO_DEV_SHARED=1 turns the development fallback off (tests of the not-found path).
@@ -75,14 +78,13 @@ export function locateTokenizer(options: LocateTokenizerOptions = {}): LocatedTo
       throw new TokenizerNotFoundError(tried, `No tokenizer at ${full}: expected a folder with vocab.json and merges.txt (or tokenizer.json), or a tokenizer.json file.`);
     }
   }
-  const cacheTarget = join(options.cacheDir ?? defaultCacheDir(), 'tokenizers', name);
+  // One line (CLIs print it after `subtoken-lens: `): what was tried, then the ways forward.
+  const fetchHint = name === 'codet5'
+    ? 'run `subtoken-lens tokenizer fetch` (downloads vocab.json and merges.txt of Salesforce/codet5-small into the cache)'
+    : `run \`subtoken-lens tokenizer fetch REPO --name ${name}\` (REPO: a Hub repo with vocab.json and merges.txt, e.g. Salesforce/codet5-small)`;
   throw new TokenizerNotFoundError(
     tried,
-    [
-      `No "${name}" tokenizer found. Looked in:`,
-      ...tried.map((t) => `  - ${t}`),
-      'To fix: download vocab.json and merges.txt of Salesforce/codet5-small from the Hugging Face Hub',
-      `into ${cacheTarget}, or pass --tokenizer DIR (setting: the tokenizer path), or set SUBTOKEN_LENS_TOKENIZER=DIR.`,
-    ].join('\n'),
+    `No "${name}" tokenizer found (looked in ${tried.join('; ')}): ${fetchHint}, ` +
+      'or pass --tokenizer DIR (setting: the tokenizer path), or set SUBTOKEN_LENS_TOKENIZER=DIR.',
   );
 }

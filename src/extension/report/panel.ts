@@ -1,5 +1,9 @@
 // The workspace report webview: one panel at a time, which owns its listeners. The scan runs in
-// the core (worker threads), the panel shows the ReportJson and exports it on request.
+// the core (worker threads), the panel shows the ReportJson and exports it on request. The panel
+// keeps the URI of the folder it reported on (a picker chooses one in a multi-root workspace), so
+// a file link opens inside that folder and nowhere else. After a reload VS Code restores the panel
+// through the serializer: the webview keeps the report in its state, the folder is remembered in
+// the workspace state.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
@@ -11,27 +15,53 @@ import { WINDOW_CAPACITY } from '../services';
 import { reportHtml } from './html';
 import { parseFromWebview, type ExportFormat, type ToWebview } from '../../core/report/messages';
 import { progressText, reportJobs, reportPatterns } from './scope';
+import { checkReportLink, isInsideFolder } from './links';
+
+/** workspaceState key: URI of the folder the last report scanned (restores links after reload). */
+const FOLDER_KEY = 'subtokenLens.report.folder';
 
 export class ReportPanel implements vscode.Disposable {
   private static current: ReportPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private report: ReportJson | undefined;
   private scan: AbortController | undefined;
+  /** The folder the report is about; links resolve against its URI. */
+  private folder: vscode.WorkspaceFolder | undefined;
 
-  /** Shows the panel (creating it once) and starts a scan. */
-  static show(ctx: Ctx): ReportPanel {
+  /** Shows the panel (creating it once) and starts a scan of a folder (asks which one when the
+   *  workspace has several). Returns undefined when the person dismissed the folder picker. */
+  static async show(ctx: Ctx): Promise<ReportPanel | undefined> {
+    const folder = await pickFolder();
+    if (!folder) {
+      if (!vscode.workspace.workspaceFolders?.length) void vscode.window.showInformationMessage('Subtoken Lens: open a folder to report on.');
+      return undefined;
+    }
     if (ReportPanel.current) {
       ReportPanel.current.panel.reveal();
     } else {
-      const panel = vscode.window.createWebviewPanel(WEBVIEW_REPORT, 'Subtoken Lens Report', vscode.ViewColumn.Active, {
-        enableScripts: true,
-        retainContextWhenHidden: false,
-        localResourceRoots: [vscode.Uri.joinPath(ctx.extCtx.extensionUri, 'media'), vscode.Uri.joinPath(ctx.extCtx.extensionUri, 'dist', 'media')],
-      });
+      const panel = vscode.window.createWebviewPanel(WEBVIEW_REPORT, 'Subtoken Lens Report', vscode.ViewColumn.Active, webviewOptions(ctx));
       ReportPanel.current = new ReportPanel(ctx, panel);
     }
+    ReportPanel.current.folder = folder;
     void ReportPanel.current.run();
     return ReportPanel.current;
+  }
+
+  /** Restores the panel after a window reload from the webview's saved report. */
+  static registerSerializer(ctx: Ctx): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(WEBVIEW_REPORT, {
+      deserializeWebviewPanel: async (panel, state: unknown) => {
+        ReportPanel.current?.dispose();
+        panel.webview.options = webviewOptions(ctx);
+        const restored = new ReportPanel(ctx, panel);
+        const saved = ctx.extCtx.workspaceState.get<string>(FOLDER_KEY);
+        restored.folder = vscode.workspace.workspaceFolders?.find((f) => f.uri.toString() === saved);
+        const report = (state as { report?: unknown } | undefined)?.report;
+        if (isReportJson(report) && restored.folder) restored.report = report;
+        ReportPanel.current = restored;
+        ctx.log.info(`workspace report restored after reload${restored.report ? ` (${restored.folder!.uri.fsPath})` : ': no saved report, press Re-run'}`);
+      },
+    });
   }
 
   private constructor(private readonly ctx: Ctx, private readonly panel: vscode.WebviewPanel) {
@@ -68,13 +98,9 @@ export class ReportPanel implements vscode.Disposable {
         case 'rerun':
           await this.run();
           break;
-        case 'openFile': {
-          const root = this.report?.root;
-          if (!root) break;
-          const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(join(root, m.path)));
-          await vscode.window.showTextDocument(doc, vscode.ViewColumn.Beside);
+        case 'openFile':
+          await this.openFile(m.path);
           break;
-        }
         case 'export':
           await this.export(m.format);
           break;
@@ -84,12 +110,33 @@ export class ReportPanel implements vscode.Disposable {
     }
   }
 
+  /** Opens a file the report lists, joined onto the reported folder's URI; anything else is refused and logged. */
+  private async openFile(relPath: string): Promise<void> {
+    const folder = this.folder;
+    if (!folder || !this.report) {
+      this.ctx.log.warn(`report link ${JSON.stringify(relPath)} refused: no report is shown`);
+      return;
+    }
+    const check = checkReportLink(relPath, new Set(this.report.files.map((f) => f.path)));
+    const target = check.ok ? vscode.Uri.joinPath(folder.uri, ...check.segments) : undefined;
+    if (!target || !isInsideFolder(folder.uri.path, target.path)) {
+      this.ctx.log.warn(`report link ${JSON.stringify(relPath)} refused: ${check.ok ? 'outside the folder' : check.reason}`);
+      return;
+    }
+    const doc = await vscode.workspace.openTextDocument(target);
+    await vscode.window.showTextDocument(doc, vscode.ViewColumn.Beside);
+  }
+
   async run(): Promise<void> {
-    const folder = vscode.workspace.workspaceFolders?.[0];
+    // Re-run keeps the folder chosen when the panel opened; a removed folder falls back to asking.
+    const folder = this.folder && vscode.workspace.getWorkspaceFolder(this.folder.uri)?.uri.toString() === this.folder.uri.toString()
+      ? this.folder : await pickFolder();
     if (!folder) {
       this.post({ type: 'error', message: 'Open a folder to report on.' });
       return;
     }
+    this.folder = folder;
+    void this.ctx.extCtx.workspaceState.update(FOLDER_KEY, folder.uri.toString());
     this.scan?.abort();
     const scan = new AbortController();
     this.scan = scan;
@@ -169,7 +216,7 @@ export class ReportPanel implements vscode.Disposable {
       void vscode.window.showInformationMessage('Subtoken Lens: the report is still being computed.');
       return;
     }
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const folder = this.folder?.uri;
     const target = await vscode.window.showSaveDialog({
       title: `Export report as ${format.toUpperCase()}`,
       defaultUri: folder && vscode.Uri.joinPath(folder, `subtoken-report.${format}`),
@@ -196,4 +243,25 @@ export class ReportPanel implements vscode.Disposable {
   static disposeCurrent(): void {
     ReportPanel.current?.dispose();
   }
+}
+
+function webviewOptions(ctx: Ctx): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    retainContextWhenHidden: false,
+    localResourceRoots: [vscode.Uri.joinPath(ctx.extCtx.extensionUri, 'media'), vscode.Uri.joinPath(ctx.extCtx.extensionUri, 'dist', 'media')],
+  };
+}
+
+/** The only folder, or the one a person picks in a multi-root workspace (undefined: none/dismissed). */
+async function pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  if (folders.length <= 1) return folders[0];
+  return vscode.window.showWorkspaceFolderPick({ placeHolder: 'Subtoken Lens: which folder should the report scan?' });
+}
+
+/** Enough of a ReportJson to render, link and export (the webview's saved state is data we wrote). */
+function isReportJson(x: unknown): x is ReportJson {
+  const r = x as Partial<ReportJson> | undefined;
+  return !!r && typeof r === 'object' && r.schema === 'subtoken-lens/report' && Array.isArray(r.files) && !!r.totals;
 }

@@ -85,16 +85,16 @@ test('unknown language: UnsupportedLanguageError, sync and async; not-yet-loaded
 test('grammarDirs are searched first; a broken query names its file and the bad node', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'spans-'));
   try {
-    writeFileSync(join(dir, 'lua.scm'), '(no_such_node) @identifier\n');
+    writeFileSync(join(dir, 'c.scm'), '(no_such_node) @identifier\n');
     const custom = await SpanExtractor.create({ grammarDirs: [dir] });
     try {
-      await assert.rejects(custom.ensureLanguage('lua'), (e: unknown) =>
-        e instanceof GrammarLoadError && e.file === join(dir, 'lua.scm') && /no_such_node/.test(e.message));
-      writeFileSync(join(dir, 'lua.scm'), '(identifier) @identifier\n');
-      await custom.ensureLanguage('lua');
-      assert.deepEqual(custom.filesFor('lua')?.query, join(dir, 'lua.scm'));
-      const code = 'local a = b .. "s"\n';
-      const r = custom.extract(code, 'lua');
+      await assert.rejects(custom.ensureLanguage('c'), (e: unknown) =>
+        e instanceof GrammarLoadError && e.file === join(dir, 'c.scm') && /no_such_node/.test(e.message));
+      writeFileSync(join(dir, 'c.scm'), '(identifier) @identifier\n');
+      await custom.ensureLanguage('c');
+      assert.deepEqual(custom.filesFor('c')?.query, join(dir, 'c.scm'));
+      const code = 'int a = b + "s"[0];\n';
+      const r = custom.extract(code, 'c');
       assert.deepEqual(texts(code, r.identifiers), ['a', 'b']);
       assert.deepEqual(r.strings, [], 'this query captures no strings');
     } finally {

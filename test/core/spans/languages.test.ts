@@ -14,7 +14,7 @@ test('languageForPath maps extensions case-insensitively and rejects unknown one
     ['a.c', 'c'], ['a.h', 'c'], ['a.cc', 'cpp'], ['a.cpp', 'cpp'], ['a.cxx', 'cpp'], ['a.hpp', 'cpp'],
     ['a.hh', 'cpp'], ['a.hxx', 'cpp'], ['P.cs', 'csharp'], ['a.rb', 'ruby'], ['Rakefile', 'ruby'],
     ['index.php', 'php'], ['run.sh', 'bash'], ['A.kt', 'kotlin'], ['A.swift', 'swift'], ['A.scala', 'scala'],
-    ['init.lua', 'lua'], ['C:\\src\\MAIN.PY', 'python'], ['README.md', undefined], ['Makefile', undefined],
+    ['init.lua', undefined], ['C:\\src\\MAIN.PY', 'python'], ['README.md', undefined], ['Makefile', undefined],
     ['archive.tar.gz', undefined], ['dir.py/file', undefined],
   ];
   for (const [path, lang] of cases) assert.equal(languageForPath(path), lang, path);

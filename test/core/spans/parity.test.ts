@@ -80,7 +80,6 @@ const SNIPPETS: Record<string, string> = {
   kotlin: 'class User(val userName: String) {\n  fun greet() = "hi $userName ${userName.length}" + \'c\'\n  // c\n}\n',
   swift: 'struct User {\n  var userName: String\n  func greet() -> String { return "hi \\(userName)" + """\n  multi\n  """ }\n}\n',
   scala: 'object Main { def twice(x: Int) = x * 2 ; val s = s"a$x b${x + 1}" + "plain" ; val l = 1 :: Nil }\n',
-  lua: 'local function greet(user) return "hi " .. user.name .. [[long]] .. \'s\' end -- c\n--[[ block ]]\n',
 };
 
 test('snippets of every language', () => {

@@ -98,7 +98,6 @@ const CASES: Case[] = [
   { lang: 'kotlin', code: 'class User(val userName: String) {\n  fun hi() = "Hi $userName"\n}\n', ids: ['User', 'userName', 'String', 'hi', 'userName'] },
   { lang: 'swift', code: 'struct User {\n  var userName: String\n}\n', ids: ['User', 'userName', 'String'] },
   { lang: 'scala', code: 'object Main { def twice(x: Int) = x * 2 }\n', ids: ['Main', 'twice', 'x', 'Int', 'x'] },
-  { lang: 'lua', code: 'local function greet(user) return "hi " .. user.name end\n', ids: ['greet', 'user', 'user', 'name'] },
 ];
 
 for (const c of CASES) {

@@ -1,7 +1,7 @@
 // The tokenizer must work from an esbuild bundle running in a worker thread (how the extension and
 // the CLI's worker pool use it), with no reliance on the source layout.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -14,7 +14,7 @@ test('bundled tokenizer in a worker thread gives the same encoding', async () =>
   const dir = mkdtempSync(join(tmpdir(), 'tokenizer-bundle-'));
   try {
     const entry = join(dir, 'entry.ts');
-    require('node:fs').writeFileSync(
+    writeFileSync(
       entry,
       `import { parentPort, workerData } from 'node:worker_threads';
        import { loadTokenizer } from ${JSON.stringify(resolve(__dirname, '../../../src/core/tokenizer'))};

@@ -1,7 +1,7 @@
 // Loading: tokenizer.json (checked against @huggingface/tokenizers on the same file), the
 // vocab.json + merges.txt folder conventions, and clear errors for missing or broken files.
 import { strict as assert } from 'node:assert';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -114,7 +114,7 @@ describe('loadTokenizer: vocab.json + merges.txt folders', () => {
   function folder(name: string, files: Record<string, string>, copyShared = true): string {
     const dir = join(tmp, name);
     rmSync(dir, { recursive: true, force: true });
-    require('node:fs').mkdirSync(dir);
+    mkdirSync(dir);
     if (copyShared) {
       copyFileSync(join(SHARED_CODET5, 'vocab.json'), join(dir, 'vocab.json'));
       copyFileSync(join(SHARED_CODET5, 'merges.txt'), join(dir, 'merges.txt'));

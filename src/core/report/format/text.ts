@@ -1,4 +1,8 @@
-// Plain-text (terminal table) and Markdown renderings of a report.
+// Plain-text (terminal table), Markdown and CSV renderings of a report. Every name in a report
+// (paths, identifiers, languages, even the root and notes of a combined shard JSON) is outside
+// text: each format shows it through the matching escaper of ../../safe-text, so no file name can
+// send a terminal escape sequence, break a table row or become a spreadsheet formula.
+import { csvNumber, csvText, markdownText, terminalLine, terminalText } from '../../safe-text';
 import { SYNTAX_CATEGORIES } from '../../types';
 import type { ReportJson, Totals } from '../schema';
 import { bucketLabel, bytes, flops, int, pct } from './numbers';
@@ -41,13 +45,15 @@ function skippedSummary(r: ReportJson): Row[] {
 }
 
 function textTable(header: Row, rows: Row[]): string {
+  // Escaped before measuring, so the columns line up with what is printed.
+  rows = rows.map((r) => r.map(terminalLine));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (r: Row) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 function mdTable(header: Row, rows: Row[]): string {
-  const esc = (c: string) => c.replace(/\|/g, '\\|');
+  const esc = markdownText;
   return [`| ${header.map(esc).join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
 }
 
@@ -60,7 +66,7 @@ function headline(r: ReportJson): string {
 
 export function formatTable(r: ReportJson, topLimit = 20): string {
   const parts = [
-    `Subtoken Lens report: ${r.root}${r.shard ? ` (shard ${r.shard.index + 1}/${r.shard.count})` : ''} — tokenizer ${r.tokenizer}, scope ${r.scope}, spans ${r.spanEngine}`,
+    `Subtoken Lens report: ${terminalLine(r.root)}${r.shard ? ` (shard ${r.shard.index + 1}/${r.shard.count})` : ''} — tokenizer ${terminalLine(r.tokenizer)}, scope ${terminalLine(r.scope)}, spans ${terminalLine(r.spanEngine)}`,
     headline(r),
     '',
     textTable(LANGUAGE_HEADER, languageRows(r)),
@@ -73,15 +79,16 @@ export function formatTable(r: ReportJson, topLimit = 20): string {
   ];
   if (r.topIdentifiers.length) parts.push('', `Top identifiers by tokens saved:`, textTable(['identifier', 'subtokens', 'occurrences', 'saved'], topRows(r, topLimit)));
   if (r.skipped.length) parts.push('', `Skipped ${r.skipped.length} paths:`, textTable(['reason', 'count'], skippedSummary(r)));
-  parts.push('', ...r.notes.map((n) => `Note: ${n}`));
-  return parts.join('\n') + '\n';
+  parts.push('', ...r.notes.map((n) => `Note: ${terminalLine(n)}`));
+  // Whatever else came from the report (a model label from a shard JSON, say) is made inert too.
+  return terminalText(parts.join('\n')) + '\n';
 }
 
 export function formatMarkdown(r: ReportJson, topLimit = 30): string {
   const parts = [
-    `# Subtoken Lens report: ${r.root}`,
+    `# Subtoken Lens report: ${markdownText(r.root)}`,
     '',
-    `Tokenizer: ${r.tokenizer} · model for FLOPs: ${r.model.label} · scope: ${r.scope} · spans: ${r.spanEngine} · window: ${r.window.capacity + r.window.specials} tokens${r.shard ? ` · shard ${r.shard.index + 1}/${r.shard.count}` : ''}`,
+    `Tokenizer: ${markdownText(r.tokenizer)} · model for FLOPs: ${markdownText(r.model.label)} · scope: ${markdownText(r.scope)} · spans: ${markdownText(r.spanEngine)} · window: ${r.window.capacity + r.window.specials} tokens${r.shard ? ` · shard ${r.shard.index + 1}/${r.shard.count}` : ''}`,
     '',
     headline(r),
     '',
@@ -103,21 +110,25 @@ export function formatMarkdown(r: ReportJson, topLimit = 30): string {
     r.files.map((f) => [f.path, f.language, f.status, int(f.tokens), int(f.merged), pct(f.reductionPct), pct(f.flopSavingPct)]),
   ));
   if (r.skipped.length) parts.push('', '## Skipped', '', mdTable(['path', 'reason', 'detail'], r.skipped.map((s) => [s.path, s.reason, s.detail ?? ''])));
-  parts.push('', ...r.notes.map((n) => `> ${n}`));
-  return parts.join('\n') + '\n';
+  parts.push('', ...r.notes.map((n) => `> ${markdownText(n)}`));
+  return terminalText(parts.join('\n')) + '\n';
 }
 
-/** One row per file (plus skipped files with their reason): for spreadsheets. */
+/** Columns holding text; every other column holds numbers (or is empty on a skipped row). */
+const CSV_TEXT_COLUMNS = new Set(['path', 'language', 'status', 'skip_reason']);
+
+/**
+ * One row per file (plus skipped files with their reason): for spreadsheets. Text cells are
+ * neutralised against formula injection (`=cmd|…` is written `"'=cmd|…"`); numeric cells, negative
+ * ones included, stay numbers.
+ */
 export function formatCsv(r: ReportJson): string {
-  const q = (v: string | number) => {
-    const s = String(v);
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
   const header = ['path', 'language', 'status', 'bytes', 'identifiers', 'split_identifiers', 'identifier_subtokens', 'subtokens', 'merged', 'reduction_pct',
     'windows_before', 'windows_after', 'flops_before', 'flops_after', 'flop_saving_pct', ...SYNTAX_CATEGORIES.map((c) => `tokens_${c}`), 'skip_reason'];
   const rows = r.files.map((f) => [f.path, f.language, f.status, f.bytes, f.identifiers, f.splitIdentifiers, f.identifierTokens, f.tokens, f.merged,
     f.reductionPct.toFixed(3), f.windowsBefore.count, f.windowsAfter.count, f.flopsBefore, f.flopsAfter, f.flopSavingPct.toFixed(3),
     ...SYNTAX_CATEGORIES.map((c) => f.categories[c]), '']);
   for (const s of r.skipped) rows.push([s.path, '', 'skipped', '', '', '', '', '', '', '', '', '', '', '', '', ...SYNTAX_CATEGORIES.map(() => ''), `${s.reason}: ${s.detail ?? ''}`]);
-  return [header, ...rows].map((row) => row.map(q).join(',')).join('\n') + '\n';
+  const cell = (v: string | number, column: number) => (CSV_TEXT_COLUMNS.has(header[column]!) ? csvText(String(v)) : csvNumber(v));
+  return [header.map(csvText).join(','), ...rows.map((row) => row.map(cell).join(','))].join('\n') + '\n';
 }

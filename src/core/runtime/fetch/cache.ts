@@ -3,9 +3,10 @@
 //   <cacheDir>/models/.partial/<owner>--<name>--<revision>/   staging (resumable .part files)
 //   <cacheDir>/models/.locks/<owner>--<name>--<revision>.lock
 
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FetchModelError } from './errors';
+import { removeInside } from './safe-remove';
 
 export const MANIFEST_FILE_NAME = '.subtoken-lens-model.json';
 
@@ -16,6 +17,11 @@ export interface ModelManifestFile {
   readonly sha256?: string;
   /** git blob id, when the Hub gave one (small files). */
   readonly gitBlobId?: string;
+  /**
+   * Set when the Hub listed neither a size nor a hash for the file, so nothing about it was checked
+   * (only fetched with `allowUnverified`).
+   */
+  readonly unverified?: true;
 }
 
 /** Written into every folder fetchModel installs. */
@@ -52,7 +58,8 @@ export function checkRepo(repo: string): [owner: string, name: string] {
 }
 
 export function checkRevision(revision: string): void {
-  if (revision === '' || revision.length > 200 || /[\0\\]|\.\./.test(revision) || revision.startsWith('/')) {
+  // "." would make the revision folder the repo folder itself (holding every revision).
+  if (revision === '' || revision === '.' || revision.length > 200 || /[\0\\]|\.\./.test(revision) || revision.startsWith('/')) {
     throw new FetchModelError('bad-input', `revision ${JSON.stringify(revision)} is not a valid branch, tag or commit`);
   }
 }
@@ -133,16 +140,18 @@ export function listCachedModels(cacheDir: string): CachedModel[] {
 export function removeCachedModel(cacheDir: string, repo: string, revision?: string): string[] {
   const removed: string[] = [];
   const [owner, name] = checkRepo(repo);
-  const repoDir = join(modelsRoot(cacheDir), `${owner}--${name}`);
+  const root = modelsRoot(cacheDir);
+  const repoDir = join(root, `${owner}--${name}`);
   const revisions = revision !== undefined
     ? [revision]
     : existsSync(repoDir) ? readdirSync(repoDir).map((r) => decodeURIComponent(r)) : [];
   for (const rev of revisions) {
-    for (const dir of [modelDir(cacheDir, repo, rev), stagingDir(cacheDir, repo, rev)]) {
-      if (existsSync(dir)) { rmSync(dir, { recursive: true, force: true }); removed.push(dir); }
+    // Each folder only from inside its own parent: a revision folder from inside the repo's folder.
+    for (const [owner, dir] of [[repoDir, modelDir(cacheDir, repo, rev)], [root, stagingDir(cacheDir, repo, rev)]] as const) {
+      if (existsSync(dir)) { removeInside(owner, dir); removed.push(dir); }
     }
   }
-  if (existsSync(repoDir) && readdirSync(repoDir).length === 0) rmSync(repoDir, { recursive: true, force: true });
+  if (existsSync(repoDir) && readdirSync(repoDir).length === 0) removeInside(root, repoDir);
   return removed;
 }
 
@@ -152,6 +161,6 @@ export function clearModelCache(cacheDir: string): { removed: number; bytes: num
   if (!existsSync(root)) return { removed: 0, bytes: 0 };
   const removed = listCachedModels(cacheDir).length;
   const bytes = folderBytes(root);
-  rmSync(root, { recursive: true, force: true });
+  removeInside(cacheDir, root);
   return { removed, bytes };
 }

@@ -2,7 +2,15 @@
 // can act on without reading a stack trace.
 
 export type FetchModelErrorCode =
-  | 'offline' | 'unauthorized' | 'not-found' | 'checksum' | 'size' | 'locked' | 'http' | 'aborted' | 'bad-input';
+  | 'offline' | 'unauthorized' | 'not-found' | 'checksum' | 'size' | 'locked' | 'http' | 'aborted' | 'bad-input'
+  /** No byte for the idle timeout, or no connection within the connect timeout. */
+  | 'timeout'
+  /** A redirect loop, too many redirects, or a redirect to something other than http(s). */
+  | 'redirect'
+  /** An answer of the Hub API larger than we are willing to hold in memory. */
+  | 'too-large'
+  /** A file the Hub lists with neither size nor hash, refused without `allowUnverified`. */
+  | 'unverified';
 
 export class FetchModelError extends Error {
   override readonly name = 'FetchModelError';

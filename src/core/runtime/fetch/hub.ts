@@ -1,26 +1,33 @@
 // Downloading a model folder from the Hugging Face Hub (or a mirror with the same URL layout):
 //   GET {endpoint}/api/models/{repo}/revision/{revision}?blobs=true   → commit sha + file list
 //   GET {endpoint}/{repo}/resolve/{commit}/{path}                      → file bytes (LFS files
-//       answer with a redirect to a CDN, which fetch follows)
+//       answer with a redirect to a CDN, which transport.ts follows hop by hop)
 // Files go to a staging folder as .part files (resumable with Range requests), are checked
 // against the size and hash the Hub lists, and the folder is renamed into place only when every
 // file is verified, so a model folder in the cache is always complete.
+// The server is not trusted to behave: the file list is read up to MAX_API_ANSWER_BYTES, a file
+// body is cut off at its listed size, silence past the idle timeout ends the request, and a file
+// listed with neither size nor hash is refused unless the caller accepts unverified files.
 
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import {
   checkRepo, checkRevision, lockPath, MANIFEST_FILE_NAME, modelDir, modelsRoot, readManifest, stagingDir,
   type ModelManifest, type ModelManifestFile,
 } from './cache';
 import { FetchModelError, isOfflineError, networkErrorCode } from './errors';
 import { acquireLock } from './lock';
+import { removeInside } from './safe-remove';
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, httpGet, readCapped, TransportError, type HttpResponse, type Timeouts,
+} from './transport';
 
 export const DEFAULT_MODEL_REPO = 'Xenova/codet5-small';
 export const DEFAULT_ENDPOINT = 'https://huggingface.co';
+/** The Hub's file list of even a large repo is well under 1 MiB; anything past this is not a file list. */
+export const MAX_API_ANSWER_BYTES = 16 * 1024 * 1024;
 
 /** What a model folder for the runtime needs: fetched when `files` is not given. */
 export const DEFAULT_REQUIRED_FILES: readonly string[] = ['config.json', 'onnx/encoder_model.onnx'];
@@ -40,6 +47,8 @@ export interface FetchProgress {
   readonly bytes: number;
   readonly total?: number;
   readonly phase: 'download' | 'verify' | 'done';
+  /** With phase 'done': true when the Hub listed neither size nor hash, so nothing was checked. */
+  readonly unverified?: boolean;
 }
 
 export interface FetchModelOptions {
@@ -58,6 +67,15 @@ export interface FetchModelOptions {
   readonly retries?: number;
   /** Download again even when the cached folder is already at the remote commit. */
   readonly force?: boolean;
+  /**
+   * Accept files the Hub lists with neither size nor hash (nothing can be checked about them; the
+   * manifest marks them `unverified`). Default: such files are refused.
+   */
+  readonly allowUnverified?: boolean;
+  /** Longest wait for a connection. Default 30 s. */
+  readonly connectTimeoutMs?: number;
+  /** Longest wait for any byte once connected (answer headers, then between body chunks). Default 60 s. */
+  readonly idleTimeoutMs?: number;
 }
 
 export interface FetchModelResult {
@@ -82,6 +100,21 @@ interface Sibling {
 
 interface Expected { path: string; size?: number; sha256?: string; gitBlobId?: string }
 
+/** What the Hub says about one file, keeping only values that can be checked against. */
+function expectedOf(path: string, s: Sibling): Expected {
+  const size = s.lfs?.size ?? s.size;
+  const sha256 = typeof s.lfs?.sha256 === 'string' ? s.lfs.sha256.toLowerCase() : undefined;
+  const gitBlobId = !s.lfs && typeof s.blobId === 'string' ? s.blobId.toLowerCase() : undefined;
+  return {
+    path,
+    ...(Number.isSafeInteger(size) && (size as number) >= 0 ? { size: size as number } : {}),
+    ...(sha256 && /^[0-9a-f]{64}$/.test(sha256) ? { sha256 } : {}),
+    ...(gitBlobId && /^[0-9a-f]{40}$/.test(gitBlobId) ? { gitBlobId } : {}),
+  };
+}
+
+const isUnverifiable = (e: Expected) => e.size === undefined && !e.sha256 && !e.gitBlobId;
+
 const STAGING_COMMIT_FILE = '.commit';
 
 function checkFilePath(p: string): void {
@@ -92,8 +125,11 @@ function checkFilePath(p: string): void {
 
 const encodePath = (p: string) => p.split('/').map(encodeURIComponent).join('/');
 
+const abortedError = (what: string) =>
+  new FetchModelError('aborted', `download of ${what} was cancelled; partial files are kept for resuming, nothing was installed`);
+
 function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
-  if (signal?.aborted) throw new FetchModelError('aborted', `download of ${what} was cancelled; partial files are kept for resuming, nothing was installed`);
+  if (signal?.aborted) throw abortedError(what);
 }
 
 export async function fetchModel(o: FetchModelOptions): Promise<FetchModelResult> {
@@ -109,21 +145,19 @@ export async function fetchModel(o: FetchModelOptions): Promise<FetchModelResult
   const what = `${o.repo}@${revision}`;
   const target = modelDir(o.cacheDir, o.repo, revision);
   const staging = stagingDir(o.cacheDir, o.repo, revision);
-  const headers: Record<string, string> = o.token ? { authorization: `Bearer ${o.token}` } : {};
+  const headers: Record<string, string> = { 'user-agent': 'subtoken-lens', ...(o.token ? { authorization: `Bearer ${o.token}` } : {}) };
+  const timeouts: Timeouts = {
+    connectMs: positive(o.connectTimeoutMs, 'connectTimeoutMs') ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    idleMs: positive(o.idleTimeoutMs, 'idleTimeoutMs') ?? DEFAULT_IDLE_TIMEOUT_MS,
+  };
+  const net: Transfer = { headers, signal: o.signal, timeouts, ctx: { what, target } };
 
   throwIfAborted(o.signal, what);
   const release = acquireLock(lockPath(o.cacheDir, o.repo, revision), what);
   try {
     // 1. What is there: commit and file list with sizes and hashes.
     const apiUrl = `${endpoint}/api/models/${o.repo}/revision/${encodeURIComponent(revision)}?blobs=true`;
-    const res = await request(apiUrl, headers, o.signal, { what, target, kind: 'repo' });
-    let info: { sha?: unknown; siblings?: unknown };
-    try {
-      info = (await res.json()) as typeof info;
-    } catch (e) {
-      throw new FetchModelError('http', `${apiUrl} did not return JSON (${(e as Error).message})`);
-    }
-    if (!Array.isArray(info.siblings)) throw new FetchModelError('http', `${apiUrl}: the answer has no file list (siblings)`);
+    const info = await readFileList(apiUrl, { ...net, ctx: { ...net.ctx, kind: 'repo' } });
     const commit = typeof info.sha === 'string' && /^[0-9a-f]{40}$/.test(info.sha) ? info.sha : undefined;
     const siblings = new Map<string, Sibling>();
     for (const s of info.siblings as Sibling[]) if (s && typeof s.rfilename === 'string') siblings.set(s.rfilename, s);
@@ -132,16 +166,11 @@ export async function fetchModel(o: FetchModelOptions): Promise<FetchModelResult
       const present = [...siblings.keys()].slice(0, 30).join(', ');
       throw new FetchModelError('not-found', `${what} has no ${missing.join(', ')} (files there: ${present || 'none'})`);
     }
-    const wanted: Expected[] = [...new Set([...required, ...optional.filter((f) => siblings.has(f))])].map((path) => {
-      const s = siblings.get(path)!;
-      const size = s.lfs?.size ?? s.size;
-      return {
-        path,
-        ...(typeof size === 'number' ? { size } : {}),
-        ...(typeof s.lfs?.sha256 === 'string' ? { sha256: s.lfs.sha256.toLowerCase() } : {}),
-        ...(!s.lfs && typeof s.blobId === 'string' ? { gitBlobId: s.blobId.toLowerCase() } : {}),
-      };
-    });
+    const wanted = [...new Set([...required, ...optional.filter((f) => siblings.has(f))])].map((path) => expectedOf(path, siblings.get(path)!));
+    const unverifiable = wanted.filter(isUnverifiable).map((w) => w.path);
+    if (unverifiable.length > 0 && !o.allowUnverified) {
+      throw new FetchModelError('unverified', `${what}: the Hub lists neither a size nor a hash for ${unverifiable.join(', ')}, so nothing about it could be checked; refusing it (--allow-unverified / allowUnverified accepts such files, marked unverified)`);
+    }
 
     // 2. Already cached at this commit?
     if (!o.force && commit && existsSync(target)) {
@@ -159,7 +188,7 @@ export async function fetchModel(o: FetchModelOptions): Promise<FetchModelResult
 
     // 3. Staging: parts from another commit cannot be resumed.
     const stagedCommit = existsSync(join(staging, STAGING_COMMIT_FILE)) ? readFileSync(join(staging, STAGING_COMMIT_FILE), 'utf8') : undefined;
-    if (existsSync(staging) && stagedCommit !== (commit ?? '')) rmSync(staging, { recursive: true, force: true });
+    if (existsSync(staging) && stagedCommit !== (commit ?? '')) removeInside(modelsRoot(o.cacheDir), staging);
     mkdirSync(staging, { recursive: true });
     writeFileSync(join(staging, STAGING_COMMIT_FILE), commit ?? '');
 
@@ -171,34 +200,35 @@ export async function fetchModel(o: FetchModelOptions): Promise<FetchModelResult
     for (let i = 0; i < wanted.length; i++) {
       const exp = wanted[i]!;
       const finalPath = join(staging, exp.path);
-      const report = (fileBytes: number, fileTotal: number | undefined, phase: FetchProgress['phase']) =>
+      const report = (fileBytes: number, fileTotal: number | undefined, phase: FetchProgress['phase'], unverified?: boolean) =>
         o.onProgress?.({
           file: exp.path, fileIndex: i, fileCount: wanted.length, fileBytes,
           ...(fileTotal !== undefined ? { fileTotal } : {}), bytes: doneBytes + fileBytes,
-          ...(total !== undefined ? { total } : {}), phase,
+          ...(total !== undefined ? { total } : {}), phase, ...(unverified ? { unverified } : {}),
         });
       mkdirSync(dirname(finalPath), { recursive: true });
       let verified: ModelManifestFile | undefined;
       if (existsSync(finalPath)) {
         // verified in an earlier, interrupted run; check again (cheap next to downloading)
-        verified = await verifyFile(finalPath, exp, what).catch(() => undefined);
+        verified = await verifyFile(finalPath, exp, what, o.signal).catch(() => undefined);
         if (!verified) rmSync(finalPath, { force: true });
       }
       if (!verified) {
         const url = `${endpoint}/${o.repo}/resolve/${encodeURIComponent(commit ?? revision)}/${encodePath(exp.path)}`;
-        const r = await downloadToPart(url, finalPath + '.part', exp, headers, o.signal, retries, { what, target }, (n, t) => report(n, t, 'download'));
+        const r = await downloadToPart(url, finalPath + '.part', exp, net, retries, (n, t) => report(n, t, 'download'));
         resumedBytes += r.resumed;
         downloadedBytes += r.downloaded;
         report(r.size, r.size, 'verify');
         try {
-          verified = await verifyFile(finalPath + '.part', exp, what);
+          verified = await verifyFile(finalPath + '.part', exp, what, o.signal);
         } catch (e) {
+          throwIfAborted(o.signal, what); // cancelled while hashing: the part is fine, keep it
           rmSync(finalPath + '.part', { force: true }); // a corrupt part must not be resumed
           throw e;
         }
         renameSync(finalPath + '.part', finalPath);
       }
-      report(verified.size, verified.size, 'done');
+      report(verified.size, verified.size, 'done', verified.unverified === true);
       doneBytes += verified.size;
       installed.push(verified);
       throwIfAborted(o.signal, what);
@@ -232,7 +262,41 @@ function installFolder(staging: string, target: string, cacheDir: string): void 
   mkdirSync(dirname(trash), { recursive: true });
   renameSync(target, trash);
   renameSync(staging, target);
-  rmSync(trash, { recursive: true, force: true });
+  removeInside(modelsRoot(cacheDir), trash);
+}
+
+function positive(ms: number | undefined, name: string): number | undefined {
+  if (ms === undefined) return undefined;
+  if (!(ms > 0) || !Number.isFinite(ms)) throw new FetchModelError('bad-input', `${name} must be a positive number of milliseconds, got ${ms}`);
+  return ms;
+}
+
+/** What every request of one fetchModel call shares. */
+interface Transfer {
+  readonly headers: Record<string, string>;
+  readonly signal: AbortSignal | undefined;
+  readonly timeouts: Timeouts;
+  readonly ctx: ErrorContext;
+}
+
+/** The commit and file list, read only up to MAX_API_ANSWER_BYTES. */
+async function readFileList(apiUrl: string, net: Transfer): Promise<{ sha?: unknown; siblings: unknown[] }> {
+  const res = await request(apiUrl, net);
+  let text: string;
+  try {
+    text = (await readCapped(res, MAX_API_ANSWER_BYTES, () => new FetchModelError('too-large',
+      `${net.ctx.what}: the file list from ${apiUrl} is larger than ${MAX_API_ANSWER_BYTES / 1024 / 1024} MiB, which no Hub file list is; refusing it (is the endpoint a Hub or a mirror of one?)`))).toString('utf8');
+  } catch (e) {
+    throw transferError(e, apiUrl, net);
+  }
+  let info: { sha?: unknown; siblings?: unknown };
+  try {
+    info = JSON.parse(text) as typeof info;
+  } catch (e) {
+    throw new FetchModelError('http', `${apiUrl} did not return JSON (${(e as Error).message})`);
+  }
+  if (!info || !Array.isArray(info.siblings)) throw new FetchModelError('http', `${apiUrl}: the answer has no file list (siblings)`);
+  return info as { sha?: unknown; siblings: unknown[] };
 }
 
 interface ErrorContext { what: string; target: string; kind?: 'repo' | 'file'; file?: string }
@@ -245,20 +309,32 @@ function offlineError(e: unknown, url: string, ctx: ErrorContext): FetchModelErr
   );
 }
 
-/** A GET that turns HTTP and network failures into FetchModelErrors with actionable messages. */
-async function request(url: string, headers: Record<string, string>, signal: AbortSignal | undefined, ctx: ErrorContext): Promise<Response> {
-  let res: Response;
-  try {
-    res = await fetch(url, { headers, redirect: 'follow', ...(signal ? { signal } : {}) });
-  } catch (e) {
-    throwIfAborted(signal, ctx.what);
-    if (isOfflineError(e)) throw offlineError(e, url, ctx);
-    const cause = (e as { cause?: { message?: unknown } }).cause;
-    const detail = networkErrorCode(e) ?? (typeof cause?.message === 'string' ? cause.message : undefined);
-    throw new FetchModelError('http', `request to ${url} failed: ${(e as Error).message}${detail ? ` (${detail})` : ''}`, { cause: e });
+/** Any failure of a request or of reading its body, as a FetchModelError with a message a user can act on. */
+function transferError(e: unknown, url: string, net: Transfer): FetchModelError {
+  if (net.signal?.aborted) return abortedError(net.ctx.what);
+  if (e instanceof FetchModelError) return e;
+  const thing = net.ctx.kind === 'file' ? `file ${net.ctx.file} of ${net.ctx.what}` : net.ctx.what;
+  if (e instanceof TransportError) {
+    if (e.kind === 'redirect') return new FetchModelError('redirect', `${thing}: ${e.message}`, { cause: e });
+    const hint = e.kind === 'connect-timeout' ? `; check the network and the endpoint, or copy the model folder by hand to ${net.ctx.target}` : '';
+    return new FetchModelError('timeout', `${thing}: ${e.message}${hint}`, { cause: e });
   }
-  if (res.ok) return res;
-  await res.body?.cancel().catch(() => undefined);
+  if (isOfflineError(e)) return offlineError(e, url, net.ctx);
+  const code = networkErrorCode(e);
+  return new FetchModelError('http', `request to ${url} failed: ${(e as Error).message}${code ? ` (${code})` : ''}`, { cause: e });
+}
+
+/** A GET that turns HTTP and network failures into FetchModelErrors with actionable messages. */
+async function request(url: string, net: Transfer, extraHeaders: Record<string, string> = {}): Promise<HttpResponse> {
+  let res: HttpResponse;
+  try {
+    res = await httpGet(url, { ...net.headers, ...extraHeaders }, { ...(net.signal ? { signal: net.signal } : {}), timeouts: net.timeouts });
+  } catch (e) {
+    throw transferError(e, url, net);
+  }
+  if (res.status >= 200 && res.status < 300) return res;
+  res.discard();
+  const { ctx } = net;
   const thing = ctx.kind === 'file' ? `file ${ctx.file} of ${ctx.what}` : ctx.what;
   if (res.status === 401 || res.status === 403) {
     throw new FetchModelError('unauthorized', `${thing}: HTTP ${res.status} — the repo is gated or private, or the token is not accepted; pass a token with access (--token or HF_TOKEN) after accepting the model's terms on the Hub`);
@@ -268,53 +344,70 @@ async function request(url: string, headers: Record<string, string>, signal: Abo
       ? `${thing} not found (HTTP 404)`
       : `${thing} not found (HTTP 404): check the repo name and the revision (branch, tag or commit)`);
   }
-  return res; // 206 / 416 / 5xx are for the caller to judge
+  if (res.status === 416) return res; // for downloadToPart to judge
+  if (res.status >= 300 && res.status < 400) {
+    throw new FetchModelError('redirect', `${thing}: HTTP ${res.status} without a usable Location header`);
+  }
+  return res; // 5xx are for the caller to judge
 }
 
 async function downloadToPart(
-  url: string, part: string, exp: Expected, headers: Record<string, string>, signal: AbortSignal | undefined,
-  retries: number, ctx: ErrorContext, onBytes: (bytes: number, total: number | undefined) => void,
+  url: string, part: string, exp: Expected, base: Transfer, retries: number,
+  onBytes: (bytes: number, total: number | undefined) => void,
 ): Promise<{ size: number; resumed: number; downloaded: number }> {
+  const net: Transfer = { ...base, ctx: { ...base.ctx, kind: 'file', file: exp.path } };
+  const { what } = net.ctx;
+  const thing = `file ${exp.path} of ${what}`;
   let resumed = -1;
   let downloaded = 0;
   let lastError: unknown;
   for (let attempt = 0; attempt <= retries; attempt++) {
-    throwIfAborted(signal, ctx.what);
+    throwIfAborted(net.signal, what);
     let have = existsSync(part) ? statSync(part).size : 0;
     if (exp.size !== undefined && have > exp.size) { rmSync(part, { force: true }); have = 0; }
     if (resumed < 0) resumed = have;
     if (exp.size !== undefined && have === exp.size) return { size: have, resumed, downloaded };
-    const res = await request(url, have > 0 ? { ...headers, range: `bytes=${have}-` } : headers, signal, { ...ctx, kind: 'file', file: exp.path });
+    const res = await request(url, net, have > 0 ? { range: `bytes=${have}-` } : {});
     let append = false;
     if (res.status === 206) {
-      const m = /^bytes (\d+)-/.exec(res.headers.get('content-range') ?? '');
+      const m = /^bytes (\d+)-/.exec(res.header('content-range') ?? '');
       if (m && Number(m[1]) === have) append = true;
       else { // a range we did not ask for: start over rather than guess
-        await res.body?.cancel().catch(() => undefined);
+        res.discard();
         rmSync(part, { force: true });
         continue;
       }
     } else if (res.status === 416) { // our part does not fit the remote file any more
-      await res.body?.cancel().catch(() => undefined);
+      res.discard();
       rmSync(part, { force: true });
       continue;
     } else if (res.status !== 200) {
-      await res.body?.cancel().catch(() => undefined);
-      lastError = new FetchModelError('http', `file ${exp.path} of ${ctx.what}: HTTP ${res.status} ${res.statusText}`);
+      res.discard();
+      lastError = new FetchModelError('http', `${thing}: HTTP ${res.status} ${res.statusText}`);
       if (res.status >= 500 && attempt < retries) continue;
       throw lastError;
     } // 200 with a part on disk: the server ignored Range, so the body is the whole file
-    if (!res.body) throw new FetchModelError('http', `file ${exp.path} of ${ctx.what}: empty response`);
-    const linked = Number(res.headers.get('x-linked-size') ?? NaN);
-    const length = Number(res.headers.get('content-length') ?? NaN);
-    const fileTotal = exp.size ?? (Number.isFinite(linked) ? linked : Number.isFinite(length) ? length + (append ? have : 0) : undefined);
     let written = append ? have : 0;
+    const linked = Number(res.header('x-linked-size') ?? NaN);
+    const length = Number(res.header('content-length') ?? NaN);
+    // A body announced longer than the listed size is refused before a byte of it is read.
+    if (exp.size !== undefined && Number.isFinite(length) && written + length > exp.size) {
+      res.discard();
+      rmSync(part, { force: true });
+      throw new FetchModelError('size', `${thing}: the server announces ${written + length} bytes, the Hub lists ${exp.size} bytes; refused`);
+    }
+    const fileTotal = exp.size ?? (Number.isFinite(linked) ? linked : Number.isFinite(length) ? length + written : undefined);
     onBytes(written, fileTotal);
     try {
       await pipeline(
-        Readable.fromWeb(res.body as unknown as WebReadableStream<Uint8Array>),
+        res.body,
         async function* (source: AsyncIterable<Buffer>) {
           for await (const chunk of source) {
+            // Cut off at the listed size: a longer body is refused without reading the rest (the
+            // pipeline's teardown closes the connection).
+            if (exp.size !== undefined && written + chunk.length > exp.size) {
+              throw new FetchModelError('size', `${thing}: the server sent more than the ${exp.size} bytes the Hub lists; refused and closed the connection`);
+            }
             written += chunk.length;
             downloaded += chunk.length;
             onBytes(written, fileTotal);
@@ -322,20 +415,28 @@ async function downloadToPart(
           }
         },
         createWriteStream(part, { flags: append ? 'a' : 'w' }),
-        ...(signal ? [{ signal }] : []),
+        ...(net.signal ? [{ signal: net.signal }] : []),
       );
       return { size: written, resumed, downloaded };
     } catch (e) {
-      throwIfAborted(signal, ctx.what);
-      if (isOfflineError(e) && attempt === retries) throw offlineError(e, url, ctx);
-      lastError = e; // dropped connection: the part stays, the next attempt resumes it
+      res.discard();
+      throwIfAborted(net.signal, what);
+      if (e instanceof FetchModelError && e.code === 'size') {
+        rmSync(part, { force: true }); // bytes from a server that lies about the file are not resumed
+        throw e;
+      }
+      const err = transferError(e, url, net);
+      if (err.code === 'offline' && attempt === retries) throw err;
+      lastError = err; // dropped connection or silence: the part stays, the next attempt resumes it
     }
   }
-  throw new FetchModelError('http', `file ${exp.path} of ${ctx.what}: download kept failing (${(lastError as Error)?.message ?? 'unknown error'}); run again to resume`, { cause: lastError });
+  const last = lastError instanceof FetchModelError ? lastError : undefined;
+  throw new FetchModelError(last?.code === 'timeout' ? 'timeout' : 'http',
+    `${thing}: download kept failing after ${retries + 1} attempts (${(lastError as Error)?.message ?? 'unknown error'}); run again to resume`, { cause: lastError });
 }
 
 /** Checks size and hash of a downloaded file against what the Hub listed. */
-async function verifyFile(path: string, exp: Expected, what: string): Promise<ModelManifestFile> {
+async function verifyFile(path: string, exp: Expected, what: string, signal?: AbortSignal): Promise<ModelManifestFile> {
   const size = statSync(path).size;
   if (exp.size !== undefined && size !== exp.size) {
     throw new FetchModelError('size', `file ${exp.path} of ${what}: got ${size} bytes, the Hub lists ${exp.size}`);
@@ -343,6 +444,7 @@ async function verifyFile(path: string, exp: Expected, what: string): Promise<Mo
   const sha256 = createHash('sha256');
   const git = createHash('sha1').update(`blob ${size}\0`);
   for await (const chunk of createReadStream(path)) {
+    throwIfAborted(signal, what); // hashing a large file must not hold up a Ctrl-C
     if (exp.sha256) sha256.update(chunk as Buffer);
     if (exp.gitBlobId) git.update(chunk as Buffer);
   }
@@ -354,5 +456,8 @@ async function verifyFile(path: string, exp: Expected, what: string): Promise<Mo
     const got = git.digest('hex');
     if (got !== exp.gitBlobId) throw new FetchModelError('checksum', `file ${exp.path} of ${what}: git blob id ${got} does not match the Hub's ${exp.gitBlobId}; the download was discarded`);
   }
-  return { path: exp.path, size, ...(exp.sha256 ? { sha256: exp.sha256 } : {}), ...(exp.gitBlobId ? { gitBlobId: exp.gitBlobId } : {}) };
+  return {
+    path: exp.path, size, ...(exp.sha256 ? { sha256: exp.sha256 } : {}), ...(exp.gitBlobId ? { gitBlobId: exp.gitBlobId } : {}),
+    ...(isUnverifiable(exp) ? { unverified: true as const } : {}),
+  };
 }

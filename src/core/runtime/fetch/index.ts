@@ -1,6 +1,6 @@
 // Model downloads from the Hugging Face Hub and the local model cache.
 export {
-  fetchModel, DEFAULT_MODEL_REPO, DEFAULT_ENDPOINT, DEFAULT_REQUIRED_FILES, DEFAULT_OPTIONAL_FILES,
+  fetchModel, DEFAULT_MODEL_REPO, DEFAULT_ENDPOINT, DEFAULT_REQUIRED_FILES, DEFAULT_OPTIONAL_FILES, MAX_API_ANSWER_BYTES,
   type FetchModelOptions, type FetchModelResult, type FetchProgress,
 } from './hub';
 export {
@@ -8,4 +8,8 @@ export {
   type CachedModel, type ModelManifest, type ModelManifestFile,
 } from './cache';
 export { FetchModelError, type FetchModelErrorCode } from './errors';
-export { fetchTokenizer, DEFAULT_TOKENIZER_REPO, TOKENIZER_FILES, type FetchTokenizerOptions } from './tokenizer';
+export {
+  fetchTokenizer, checkTokenizerName, DEFAULT_TOKENIZER_REPO, DEFAULT_TOKENIZER_NAME, TOKENIZER_FILES,
+  type FetchTokenizerOptions, type FetchTokenizerResult,
+} from './tokenizer';
+export { DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS } from './transport';

@@ -1,6 +1,7 @@
 // A lock file per download target, so two processes (two CLI runs, or the CLI and the
 // extension) never write the same staging folder at once. A lock whose owner process is gone
-// (same host, dead pid) is stale and is taken over.
+// (same host, dead pid) is stale and is taken over. A process that leaves through process.exit()
+// (a second Ctrl-C, the interrupt backstop of the CLI) still removes the locks it holds.
 
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -8,6 +9,18 @@ import { dirname } from 'node:path';
 import { FetchModelError } from './errors';
 
 interface LockInfo { pid: number; host: string; started: string }
+
+/** Locks this process holds now, removed on exit whatever path the exit takes. */
+const held = new Set<string>();
+let exitHookInstalled = false;
+
+function removeHeldLocksOnExit(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const p of held) rmSync(p, { force: true });
+  });
+}
 
 function ownerAlive(info: LockInfo): boolean {
   if (info.host !== hostname()) return true; // cannot tell for another machine: assume it is busy
@@ -28,10 +41,13 @@ export function acquireLock(lockPath: string, what: string): () => void {
       const info: LockInfo = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
       writeSync(fd, JSON.stringify(info));
       closeSync(fd);
+      removeHeldLocksOnExit();
+      held.add(lockPath);
       let released = false;
       return () => {
         if (released) return;
         released = true;
+        held.delete(lockPath);
         rmSync(lockPath, { force: true });
       };
     } catch (e) {

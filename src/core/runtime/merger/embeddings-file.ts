@@ -27,7 +27,7 @@ export function readEmbeddingsFile(modelDir: string): EmbeddingMatrix {
   try {
     config = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
   } catch (e) {
-    throw new Error(`${configPath}: not valid JSON (${(e as Error).message})`);
+    throw new Error(`${configPath}: not valid JSON (${(e as Error).message})`, { cause: e });
   }
   const vocabSize = config.vocab_size;
   const dModel = config.d_model ?? config.hidden_size;

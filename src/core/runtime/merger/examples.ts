@@ -32,7 +32,7 @@ export function readBpeFiles(tokenizerDir: string): BpeFiles {
   try {
     raw = JSON.parse(readFileSync(vocabPath, 'utf8'));
   } catch (e) {
-    throw new Error(`${vocabPath}: not valid JSON (${(e as Error).message})`);
+    throw new Error(`${vocabPath}: not valid JSON (${(e as Error).message})`, { cause: e });
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${vocabPath}: expected an object of token → id`);
   const vocab = new Map<string, number>();

@@ -1,4 +1,0 @@
-; Lua (tree-sitter-wasms).
-(identifier) @identifier
-
-(string) @string
