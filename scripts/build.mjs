@@ -1,10 +1,12 @@
-// Bundles the CLI, the report worker and the VS Code extension with esbuild, and copies the
-// run-time assets they locate next to themselves: tree-sitter grammars (.wasm + our .scm
-// queries), web-tree-sitter's runtime wasm, and the webview's chart library.
+// Bundles the CLI, the report worker and the VS Code extension with esbuild, plus the report
+// renderer (src/webview/, Chart.js inside) that the webview loads and the HTML export inlines, and
+// copies the run-time assets they locate next to themselves: tree-sitter grammars (.wasm + our
+// .scm queries) and web-tree-sitter's runtime wasm.
 import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { reportViewBuildOptions } from '../src/core/report/format/report-view-assets.ts';
 
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
@@ -50,6 +52,6 @@ for (const f of existsSync('grammars') ? readdirSync('grammars') : []) {
   if (f.endsWith('.scm')) cpSync(join('grammars', f), join(outdir, 'grammars', f));
 }
 cpSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), join(outdir, 'tree-sitter.wasm'));
-mkdirSync(join(outdir, 'media'), { recursive: true });
-cpSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), join(outdir, 'media', 'chart.umd.min.js'));
-console.log(`built ${entries.map((e) => e[1]).join(', ')} + ${grammarFiles.length} grammars into ${outdir}/`);
+// The report renderer: the same options a development checkout builds it with in memory.
+await esbuild.build(reportViewBuildOptions(resolve('.'), join(outdir, 'media')));
+console.log(`built ${entries.map((e) => e[1]).join(', ')}, media/report-view.{js,css} + ${grammarFiles.length} grammars into ${outdir}/`);

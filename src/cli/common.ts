@@ -1,5 +1,6 @@
 // Small helpers every CLI command shares: tokenizer resolution with a helpful failure, safe source
-// reading, atomic output, size parsing, the fatal-error convention (exit 2) and Ctrl-C handling (exit 130).
+// reading, atomic output, size parsing, the error classes behind the exit statuses (FatalError: 2,
+// InterruptedError: 130; see failure.ts) and Ctrl-C/SIGTERM handling.
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -8,12 +9,17 @@ import { readSourceText } from '../core/scan/read-source';
 import { loadTokenizer, locateTokenizer } from '../core/tokenizer';
 import type { Tokenizer } from '../core/types';
 
+/** A usage or input error: one line `subtoken-lens: message`, exit 2. */
 export class FatalError extends Error {}
 
-export function openTokenizer(explicit?: string): { tokenizer: Tokenizer; dir: string; source: string } {
+/** The run was stopped by Ctrl-C or SIGTERM: one line `subtoken-lens: interrupted: message` (what was
+ *  left undone or kept), exit 130. */
+export class InterruptedError extends Error {}
+
+export function openTokenizer(explicit?: string, cacheDir?: string): { tokenizer: Tokenizer; dir: string; source: string } {
   let located;
   try {
-    located = locateTokenizer({ explicit });
+    located = locateTokenizer({ explicit, ...(cacheDir !== undefined ? { cacheDir } : {}) });
   } catch (e) {
     throw new FatalError(e instanceof Error ? e.message : String(e));
   }
@@ -166,13 +172,16 @@ export function parseShard(text: string): { index: number; count: number } {
 /**
  * An AbortController tied to SIGINT/SIGTERM: the first stops the work cleanly, a second exits at
  * once. (process.exit can only be prompt because no read ever blocks forever: see read-source.ts.)
+ * `graceMs`: also exit that long after the first signal if the work has not wound down by then
+ * (a download waiting on a silent server).
  */
-export function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
+export function interruptSignal(opts: { graceMs?: number } = {}): { signal: AbortSignal; dispose: () => void } {
   const ac = new AbortController();
   const onSignal = () => {
     if (ac.signal.aborted) process.exit(130);
-    process.stderr.write('\nInterrupted: stopping (interrupt again to quit at once)…\n');
+    process.stderr.write('\nsubtoken-lens: stopping (interrupt again to quit at once)…\n');
     ac.abort(new Error('interrupted'));
+    if (opts.graceMs !== undefined) setTimeout(() => process.exit(130), opts.graceMs).unref();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -181,4 +190,23 @@ export function interruptSignal(): { signal: AbortSignal; dispose: () => void } 
 
 export function isAbort(e: unknown, signal: AbortSignal): boolean {
   return signal.aborted || (e instanceof Error && e.name === 'AbortError');
+}
+
+/**
+ * Runs a long command body under interruptSignal: Ctrl-C or SIGTERM ends it with an
+ * InterruptedError saying `undone` (e.g. "no report written"), so the command exits 130 and writes
+ * nothing (outputs are written last, atomically).
+ */
+export async function cancellable<T>(undone: string, body: (signal: AbortSignal) => Promise<T>, opts: { graceMs?: number } = {}): Promise<T> {
+  const { signal, dispose } = interruptSignal(opts);
+  try {
+    const result = await body(signal);
+    if (signal.aborted) throw new InterruptedError(undone); // stopped during the last, uninterruptible step
+    return result;
+  } catch (e) {
+    if (isAbort(e, signal)) throw new InterruptedError(undone);
+    throw e;
+  } finally {
+    dispose();
+  }
 }

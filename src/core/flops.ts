@@ -162,3 +162,23 @@ export function flopsFromSums(cfg: EncoderConfig, sums: { sum: number; sumSq: nu
   const { linear, quadratic } = flopCoefficients(cfg);
   return linear * sums.sum + quadratic * sums.sumSq;
 }
+
+/**
+ * Encoder FLOPs when merging after block `mergeLayer` (0 = at the embeddings): blocks before it run
+ * on `n` positions, the rest on `m`. Every term of encoderFlops is layers × a per-layer cost, so
+ * the split is exact: (K/L)·encoderFlops(n) + ((L−K)/L)·encoderFlops(m), term by term.
+ */
+export function encoderFlopsAtLayer(cfg: EncoderConfig, n: number, m: number, mergeLayer: number): FlopBreakdown {
+  const L = cfg.layers;
+  if (!Number.isInteger(mergeLayer) || mergeLayer < 0 || mergeLayer > L) {
+    throw new RangeError(`merge layer must be a whole number from 0 to ${L} for ${cfg.key}, got ${mergeLayer}`);
+  }
+  const a = encoderFlops(cfg, n);
+  const b = encoderFlops(cfg, m);
+  const mix = (x: number, y: number): number => (x / L) * mergeLayer + (y / L) * (L - mergeLayer);
+  const projections = mix(a.projections, b.projections);
+  const attentionScores = mix(a.attentionScores, b.attentionScores);
+  const attentionContext = mix(a.attentionContext, b.attentionContext);
+  const feedForward = mix(a.feedForward, b.feedForward);
+  return { tokens: m, projections, attentionScores, attentionContext, feedForward, total: projections + attentionScores + attentionContext + feedForward };
+}

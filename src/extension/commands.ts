@@ -1,18 +1,13 @@
 // The command table: every command in the manifest maps to a factory that builds its handler
 // from the Ctx. Each handler runs inside one wrapper that catches, logs and shows errors, so no
-// command can take the extension host down. A feature that cannot run yet (its backend is missing
-// or still loading) registers a fallback that says so instead of failing.
+// command can take the extension host down. A handler that needs the tokenizer or a model asks
+// `ctx.setup.require(...)` first, which offers the way to get what is missing.
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
 import { COMMANDS, type CommandName } from './manifest';
 
 export type Handler = (...args: unknown[]) => unknown;
 export type CommandFactory = (ctx: Ctx) => Handler;
-
-/** A handler for a command whose backend is not available, naming what is missing. */
-export function notReady(what: string): CommandFactory {
-  return () => () => vscode.window.showWarningMessage(`Subtoken Lens: ${what}`);
-}
 
 export function registerCommands(ctx: Ctx, table: Record<CommandName, CommandFactory>): void {
   for (const name of Object.keys(COMMANDS) as CommandName[]) {

@@ -2,10 +2,11 @@
 // side table. An embedded model's learned merger is trained on first use; a downloaded model
 // without one gets a pointer to "Train Learned Merger" and no comparison.
 import * as vscode from 'vscode';
+import { MERGING_STRATEGIES } from '../core/runtime/merge';
 import { loadMergerParams } from '../core/runtime/merger';
 import type { Analyzer } from './analysis';
 import type { Ctx } from './ctx';
-import { formatMs } from './format';
+import { ms as formatMs } from '../core/report/format/numbers';
 import { isEmbeddedSelection, modelSelection, selectedModelFolder } from './models';
 
 export async function compareStrategies(ctx: Ctx, analyzer: Analyzer): Promise<void> {
@@ -22,10 +23,10 @@ export async function compareStrategies(ctx: Ctx, analyzer: Analyzer): Promise<v
   }
   const editor = vscode.window.activeTextEditor;
   const scope = editor && !editor.selection.isEmpty ? 'selection' : 'file';
-  const record = await analyzer.run(scope, ['average', 'learned']);
+  const record = await analyzer.run(scope, MERGING_STRATEGIES);
   const raw = record?.raw;
   if (!raw) return;
-  const rows = (['average', 'learned'] as const).map((name) => {
+  const rows = MERGING_STRATEGIES.map((name) => {
     const runs = raw.windows.map((w) => w.strategies.find((s) => s.strategy === name)).filter((s) => s !== undefined);
     const pooled = Math.min(...runs.map((s) => s.pooledCosine));
     const minTok = Math.min(...runs.map((s) => s.minTokenCosine));

@@ -1,5 +1,6 @@
-// Text the extension shows: subtoken pieces, counts, percentages, FLOPs, colours. Pure (no
-// `vscode`), so test/extension/format.test.ts covers it under plain node:test.
+// Text the extension shows: subtoken pieces, window counts, change colours. Pure (no `vscode`), so
+// test/extension/format.test.ts covers it under plain node:test. Numbers (counts, percentages,
+// FLOPs, sizes, durations) go through the one formatter, core/report/format/numbers.ts.
 
 /** Byte-level BPE writes a leading space as "Ġ" and a newline as "Ċ"; show the source text instead,
  *  with a visible mark for whitespace so ` get` and `get` look different. */
@@ -13,35 +14,6 @@ export function displayPiece(sourceText: string): string {
 /** `get · User · By · Id` */
 export function joinPieces(pieces: readonly string[]): string {
   return pieces.map(displayPiece).join(' · ');
-}
-
-const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
-export function formatInt(n: number): string {
-  return INT.format(n);
-}
-
-/** Share of `before` removed going to `after`, e.g. "−18.2%" (or "0%"). */
-export function formatReduction(before: number, after: number): string {
-  if (before <= 0 || after >= before) return '0%';
-  return `−${(((before - after) / before) * 100).toFixed(1)}%`;
-}
-
-export function reductionPct(before: number, after: number): number {
-  return before > 0 ? ((before - after) / before) * 100 : 0;
-}
-
-/** 1234567890 → "1.23 GFLOPs" */
-export function formatFlops(flops: number): string {
-  const units: [number, string][] = [[1e15, 'P'], [1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
-  for (const [scale, prefix] of units) {
-    if (Math.abs(flops) >= scale) return `${(flops / scale).toFixed(2)} ${prefix}FLOPs`;
-  }
-  return `${Math.round(flops)} FLOPs`;
-}
-
-export function formatMs(ms: number): string {
-  return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`;
 }
 
 /** Sequence lengths of windows, e.g. "3 × 512-token windows". */

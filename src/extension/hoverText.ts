@@ -3,7 +3,8 @@
 import type { Encoding, SourceSpan } from '../core/types';
 import type { MergePlan } from '../core/merge/plan';
 import { findContaining, identifierAt, tokenPiece } from '../core/merge/lookup';
-import { formatInt, formatReduction, joinPieces } from './format';
+import { int as formatInt, reduction as formatReduction } from '../core/report/format/numbers';
+import { joinPieces } from './format';
 
 export interface HoverInput {
   readonly text: string;
@@ -85,6 +86,7 @@ export function hoverContent(input: HoverInput, offset: number, detail: 'compact
     lines.push(count === 1 ? '1 subtoken (not an identifier: not merged)' : `${count} subtokens for one character (not merged)`);
     if (detail === 'full') lines.push(`Token id${count === 1 ? '' : 's'}: ${ids(input, first, count)}`);
   }
-  lines.push(fileSummary(input));
+  // The file summary is part of `full` only (the setting's description); the status bar shows it anyway.
+  if (detail === 'full') lines.push(fileSummary(input));
   return { markdown: lines.join('\n\n'), start, end };
 }

@@ -1,19 +1,20 @@
 // Model management commands: pick, download, train the learned merger, clear the cache.
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { readT5Config } from '../core/runtime/model-dir';
 import { modelEmbeddings } from '../core/runtime/learned';
 import { saveMergerParams, trainMerger } from '../core/runtime/merger';
 import { compareOnHeldOut, describeComparison } from '../core/runtime/merger/heldout-ci';
+import { bytes as formatBytes } from '../core/report/format/numbers';
 import type { Analyzer } from './analysis';
 import type { Ctx } from './ctx';
 import {
-  MODEL_REPOS, checkEndpoint, clearModelCache, describeModelFolder, downloadModel, folderDetail, isEmbedded, modelSelection,
+  MODEL_REPOS, checkEndpoint, clearModelCache, describeModelFolder, downloadHubRepo, folderDetail, hubRepoInputProblem, isEmbedded, modelSelection,
   selectedModelFolder, type ModelFolderInfo,
 } from './models';
 import { MODELS, type ModelChoice } from './settings';
 import { modelDir } from '../core/runtime/fetch';
+import { listEmbeddedModels } from '../core/runtime/named-models';
 
 function downloaded(choice: ModelChoice, cacheDir: string): boolean {
   const repo = MODEL_REPOS[choice];
@@ -56,7 +57,7 @@ export async function selectModel(ctx: Ctx, analyzer: Analyzer): Promise<void> {
   if (current.folder) {
     items.push({ label: current.label, description: '(current, chosen folder)', detail: `${current.folder} · ${folderDetail(describe(current.folder))}` });
   }
-  items.push({ label: 'Choose Folder...', chooseFolder: true, detail: 'a folder with config.json and an ONNX encoder (Hugging Face Optimum layout)' });
+  items.push({ label: 'Choose Folder...', chooseFolder: true, detail: 'a folder with config.json and checkpoint weights (safetensors or pytorch_model.bin) or an ONNX encoder' });
   const pick = await vscode.window.showQuickPick(items, { title: 'Subtoken Lens: model for the analysis', matchOnDetail: true });
   if (!pick || (!pick.model && !pick.chooseFolder)) return;
   if (pick.chooseFolder) {
@@ -82,19 +83,15 @@ export async function download(ctx: Ctx, preselected?: ModelChoice): Promise<voi
   }
   const endpoint = checkEndpoint(settings.hubEndpoint);
   const cache = ctx.engine.cacheDir;
-  const pick = preselected && MODEL_REPOS[preselected] ? { model: preselected } : await vscode.window.showQuickPick(
-    (Object.keys(MODEL_REPOS) as ModelChoice[]).map((m) => ({
-      label: m, description: MODEL_REPOS[m], detail: downloaded(m, cache) ? 'in the cache: checks for a newer revision' : undefined, model: m,
-    })),
-    { title: `Subtoken Lens: download a model from ${endpoint}` });
+  const pick = preselected && MODEL_REPOS[preselected] ? { model: preselected, repo: MODEL_REPOS[preselected] } : await pickHubRepo(endpoint, cache);
   if (!pick) return;
   const result = await vscode.window.withProgress({
-    location: vscode.ProgressLocation.Notification, title: `Downloading ${MODEL_REPOS[pick.model]}`, cancellable: true,
+    location: vscode.ProgressLocation.Notification, title: `Downloading ${pick.repo}`, cancellable: true,
   }, async (progress, token) => {
     const abort = new AbortController();
     const onCancel = token.onCancellationRequested(() => abort.abort());
     try {
-      return await downloadModel(pick.model, { cacheDir: cache, endpoint, signal: abort.signal, onProgress: (message) => progress.report({ message }) });
+      return await downloadHubRepo(pick.repo, { cacheDir: cache, endpoint, signal: abort.signal, onProgress: (message) => progress.report({ message }) });
     } finally {
       onCancel.dispose();
     }
@@ -102,13 +99,29 @@ export async function download(ctx: Ctx, preselected?: ModelChoice): Promise<voi
   ctx.log.info(`downloaded ${result.repo}@${result.commit ?? result.revision} from ${endpoint} into ${result.dir} `
     + `(${result.downloadedBytes} bytes${result.fromCache ? ', already cached' : ''})`);
   const use = await vscode.window.showInformationMessage(
-    `Subtoken Lens: ${result.repo} is ${result.fromCache ? 'already up to date' : 'downloaded'} (${(result.files.reduce((a, f) => a + f.size, 0) / 1e6).toFixed(1)} MB).`,
+    `Subtoken Lens: ${result.repo} is ${result.fromCache ? 'already up to date' : 'downloaded'} (${formatBytes(result.files.reduce((a, f) => a + f.size, 0))}).`,
     'Use It');
   if (use) {
-    await ctx.config.update('modelPath', undefined);
-    await ctx.config.update('model', pick.model);
-    void vscode.window.showInformationMessage(`Subtoken Lens: model set to ${pick.model}.`);
+    // A repo outside the catalogue has no `model` name: its cached folder is selected instead.
+    await ctx.config.update('modelPath', pick.model ? undefined : result.dir);
+    if (pick.model) await ctx.config.update('model', pick.model);
+    void vscode.window.showInformationMessage(`Subtoken Lens: model set to ${pick.model ?? result.repo}.`);
   }
+}
+
+/** The catalogue's Salesforce repos, or "Other Hub repo..." with a typed owner/name. */
+async function pickHubRepo(endpoint: string, cache: string): Promise<{ model?: ModelChoice; repo: string } | undefined> {
+  const catalogue = (Object.keys(MODEL_REPOS) as ModelChoice[]).map((m) => ({
+    label: m, description: MODEL_REPOS[m], detail: downloaded(m, cache) ? 'in the cache: checks for a newer revision' : undefined, model: m as ModelChoice | undefined,
+  }));
+  const other = { label: 'Other Hub repo...', description: 'owner/name', detail: 'any T5 repo with safetensors, pytorch_model.bin or an ONNX encoder', model: undefined };
+  const pick = await vscode.window.showQuickPick([...catalogue, other], { title: `Subtoken Lens: download a model from ${endpoint}` });
+  if (!pick) return undefined;
+  if (pick.model) return { model: pick.model, repo: MODEL_REPOS[pick.model]! };
+  const typed = await vscode.window.showInputBox({
+    title: 'Subtoken Lens: Hugging Face repo to download', placeHolder: 'owner/name', validateInput: hubRepoInputProblem,
+  });
+  return typed === undefined ? undefined : { repo: typed.trim() };
 }
 
 export async function train(ctx: Ctx): Promise<void> {
@@ -161,12 +174,10 @@ export async function clearCache(ctx: Ctx, analyzer: Analyzer): Promise<void> {
   const { removed, bytes } = clearModelCache(cache);
   ctx.log.info(`model cache cleared: ${removed} downloaded, ${generated} generated, ${bytes} bytes in ${cache}`);
   void vscode.window.showInformationMessage(
-    `Subtoken Lens: removed ${removed} downloaded and ${generated} generated model folder(s), ${(bytes / 1e6).toFixed(1)} MB. `
+    `Subtoken Lens: removed ${removed} downloaded and ${generated} generated model folder(s), ${formatBytes(bytes)}. `
     + 'Embedded models are generated again on next use.');
 }
 
 function generatedModelFolders(cacheDir: string): number {
-  const root = join(cacheDir, 'models');
-  if (!existsSync(root)) return 0;
-  return readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name.startsWith('embedded-')).length;
+  return listEmbeddedModels(cacheDir).filter((m) => m.generated).length; // as `subtoken-lens model clear` counts them
 }

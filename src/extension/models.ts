@@ -9,16 +9,17 @@ import { MERGER_FILE_NAME, type TrainProgress } from '../core/runtime/merger';
 import type { Encoding } from '../core/types';
 import type { MergePlan } from '../core/merge/plan';
 import { findEncoderFile, readT5Config } from '../core/runtime/model-dir';
+import { modelRoute } from '../core/runtime/encoder';
+import { findCheckpointFiles } from '../core/runtime/graph/cache';
+import { HUB_MODEL_NAMES, namedModel } from '../core/runtime/named-models';
+import { looksLikeHubRepo } from '../core/runtime/hub-model-dir';
+import { bytes as formatBytes, bytesOf } from '../core/report/format/numbers';
 import type { ModelChoice, Settings, Strategy } from './settings';
 
 export type { AnalysisResult };
 
 /** Hugging Face repos of the downloadable models. */
-export const MODEL_REPOS: Readonly<Partial<Record<ModelChoice, string>>> = {
-  'codet5-small': 'Salesforce/codet5-small',
-  'codet5-base': 'Salesforce/codet5-base',
-  'codet5p-220m': 'Salesforce/codet5p-220m',
-};
+export const MODEL_REPOS: Readonly<Partial<Record<ModelChoice, string>>> = HUB_MODEL_NAMES; // the CLI's --model names too
 
 /** The selected model is not on this machine: not downloaded, or a chosen folder that is gone. */
 export class ModelNotDownloadedError extends Error {
@@ -88,11 +89,19 @@ export interface ModelFolderInfo {
   readonly hasTokenizer: boolean;
 }
 
-/** Reads a model folder's config and encoder file; throws (ModelError) naming what is missing. */
+/** How each checkpoint weights format reads in the model picker. */
+const CHECKPOINT_FORMATS: Readonly<Record<string, string>> = {
+  'safetensors': 'safetensors checkpoint', 'safetensors-sharded': 'sharded safetensors checkpoint',
+  'torch-zip': 'PyTorch checkpoint', 'torch-zip-sharded': 'sharded PyTorch checkpoint',
+};
+
+/**
+ * Reads a model folder's config and what the runtime loads from it (as the CLI does: an ONNX
+ * encoder export, else checkpoint weights); throws (ModelError) naming what is missing.
+ */
 export function describeModelFolder(dir: string): ModelFolderInfo {
   const cfg = readT5Config(dir);
-  const encoder = findEncoderFile(dir);
-  const format = /quantized/.test(encoder) ? 'ONNX quantized' : /fp16/.test(encoder) ? 'ONNX fp16' : 'ONNX fp32';
+  const format = modelRoute(dir) === 'checkpoint' ? checkpointFormat(dir) : onnxFormat(findEncoderFile(dir));
   const has = (f: string) => existsSync(join(dir, f));
   return {
     randomWeights: cfg.subtoken_lens_random_weights === true, format, bytes: folderBytes(dir),
@@ -100,10 +109,18 @@ export function describeModelFolder(dir: string): ModelFolderInfo {
   };
 }
 
+function checkpointFormat(dir: string): string {
+  const format = findCheckpointFiles(dir)?.format;
+  return (format && CHECKPOINT_FORMATS[format]) ?? 'checkpoint';
+}
+
+const onnxFormat = (encoder: string): string =>
+  /quantized/.test(encoder) ? 'ONNX quantized' : /fp16/.test(encoder) ? 'ONNX fp16' : 'ONNX fp32';
+
 /** "ONNX fp32 · 12.3 MB · random weights · own tokenizer", or why the folder cannot be read. */
 export function folderDetail(info: ModelFolderInfo | Error): string {
   if (info instanceof Error) return `unreadable: ${info.message.split('\n')[0]}`;
-  return [info.format, `${(info.bytes / 1e6).toFixed(1)} MB`, info.randomWeights ? 'random weights' : 'trained weights',
+  return [info.format, formatBytes(info.bytes), info.randomWeights ? 'random weights' : 'trained weights',
     ...(info.hasTokenizer ? ['own tokenizer'] : [])].join(' · ');
 }
 
@@ -127,13 +144,12 @@ function isDirectory(p: string): boolean {
 
 /** Shipped random-weight models: generated on first use, their learned merger trained on first use. */
 export function isEmbedded(choice: ModelChoice): boolean {
-  return choice === 'embedded-tiny' || choice === 'embedded-small';
+  return namedModel(choice)?.kind === 'embedded';
 }
 
 /** Folder of a model choice; embedded models are generated into the cache on first use. */
 export function modelFolder(choice: ModelChoice, cacheDir: string): string {
-  if (choice === 'embedded-tiny') return resolveModelDir('tiny', cacheDir);
-  if (choice === 'embedded-small') return resolveModelDir('small', cacheDir);
+  if (isEmbedded(choice)) return resolveModelDir(choice, cacheDir);
   const repo = MODEL_REPOS[choice]!;
   const dir = modelDir(cacheDir, repo);
   if (!existsSync(dir)) throw new ModelNotDownloadedError(choice, dir);
@@ -151,8 +167,25 @@ export interface DownloadOptions {
 export function downloadModel(choice: ModelChoice, opts: DownloadOptions) {
   const repo = MODEL_REPOS[choice];
   if (!repo) throw new Error(`${choice} is shipped with the extension; there is nothing to download`);
+  return downloadHubRepo(repo, opts);
+}
+
+/**
+ * "Other Hub repo...": what the input box says about the text typed so far, undefined when it is
+ * a usable owner/name (the same check as the CLI's `--model owner/name`).
+ */
+export function hubRepoInputProblem(text: string): string | undefined {
+  const repo = text.trim();
+  if (repo === '') return 'a Hugging Face repo: owner/name, e.g. Salesforce/codet5-small';
+  return looksLikeHubRepo(repo) ? undefined : `"${repo}" is not owner/name (letters, digits, . _ - on each side of one /)`;
+}
+
+/** Any Hub repo: config, tokenizer files and the first usable weights format (core fetch). */
+export function downloadHubRepo(repo: string, opts: DownloadOptions) {
+  const problem = hubRepoInputProblem(repo);
+  if (problem) throw new Error(problem);
   return fetchModel({
-    repo, cacheDir: opts.cacheDir, endpoint: checkEndpoint(opts.endpoint), signal: opts.signal,
+    repo: repo.trim(), cacheDir: opts.cacheDir, endpoint: checkEndpoint(opts.endpoint), signal: opts.signal,
     onProgress: (p) => opts.onProgress(describeProgress(p)),
   });
 }
@@ -172,11 +205,10 @@ export function checkEndpoint(endpoint: string): string {
 }
 
 export function describeProgress(p: FetchProgress): string {
-  const mb = (b: number) => (b / 1e6).toFixed(1);
   const file = `${p.file} (${p.fileIndex + 1}/${p.fileCount})`;
   if (p.phase === 'verify') return `verifying ${file}`;
   if (p.phase === 'done') return 'done';
-  return `${file} ${mb(p.fileBytes)}${p.fileTotal !== undefined ? `/${mb(p.fileTotal)}` : ''} MB`;
+  return `${file} ${bytesOf(p.fileBytes, p.fileTotal)}`;
 }
 
 export { clearModelCache, listCachedModels };

@@ -4,7 +4,7 @@
 // user fixed a setting, say).
 import { join } from 'node:path';
 import { modelConfig, windowCapacity } from '../core/flops';
-import { buildMergePlan, windowSavings, type MergePlan } from '../core/merge/plan';
+import { buildMergePlan, type MergePlan } from '../core/merge/plan';
 import { SpanExtractor, languageForVsCodeId, type Edit, type Tree } from '../core/spans';
 import { defaultCacheDir, loadTokenizer, locateTokenizer, type TokenizerSource } from '../core/tokenizer';
 import type { Encoding, SourceSpan, SpanResult, Tokenizer } from '../core/types';
@@ -50,8 +50,6 @@ export interface TextAnalysis {
   /** Identifier spans (what gets merged), sorted. */
   readonly identifiers: readonly SourceSpan[];
   readonly plan: MergePlan;
-  /** Token windows before/after merging ([tokens, merged] per 510-token window). */
-  readonly windows: readonly { tokens: number; merged: number }[];
 }
 
 export class Engine {
@@ -177,8 +175,7 @@ export function analyzeText(
   const { tree, result } = extractor.parse(text, language, oldTree);
   const encoding = tokenizer.encode(text);
   const plan = buildMergePlan(text, encoding, result.identifiers);
-  const windows = windowSavings(plan, WINDOW_CAPACITY);
-  return { tree, analysis: { language, encoding, spans: result, identifiers: result.identifiers, plan, windows } };
+  return { tree, analysis: { language, encoding, spans: result, identifiers: result.identifiers, plan } };
 }
 
 /** A part of a document prepared for the encoder: its own tokens (the part is encoded as a

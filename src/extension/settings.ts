@@ -4,19 +4,27 @@
 // they agree). No `vscode` import, so it is testable under plain node:test; config.ts is the only
 // place that reads VS Code's configuration.
 
+import { MERGING_STRATEGIES, type MergingStrategy } from '../core/runtime/merge';
+import { DEVICES, type Device } from '../core/runtime/providers';
+
 export const SECTION = 'subtokenLens';
 
-export const STRATEGIES = ['average', 'learned'] as const;
-export type Strategy = (typeof STRATEGIES)[number];
+// The choices of `strategy` and `provider` are the core's lists, so a strategy or device added there
+// reaches the setting (and package.json, through test/extension/manifest.test.ts) without a second list.
+export type Strategy = MergingStrategy;
+export type Provider = Device;
 
-export const PROVIDERS = ['auto', 'cpu', 'cuda', 'dml', 'coreml'] as const;
-export type Provider = (typeof PROVIDERS)[number];
+/** One line per core strategy (a strategy added in core without one does not compile). */
+const STRATEGY_DESCRIPTIONS: Readonly<Record<Strategy, string>> = {
+  average: 'Mean of the subtoken embeddings.',
+  learned: 'Attention-weighted merger trained for the model.',
+};
 
 export const HOVER_DETAILS = ['compact', 'full'] as const;
 export type HoverDetail = (typeof HOVER_DETAILS)[number];
 
 /** Encoder the numbers are computed for. `embedded-*` are shipped random-weight models. */
-export const MODELS = ['embedded-tiny', 'embedded-small', 'codet5-small', 'codet5-base', 'codet5p-220m'] as const;
+export const MODELS = ['embedded-tiny', 'embedded-small', 'codet5-small', 'codet5-base', 'codet5p-220m', 'codet5-base-multi-sum'] as const;
 export type ModelChoice = (typeof MODELS)[number];
 
 export interface Settings {
@@ -73,6 +81,7 @@ export const SETTING_SPECS: readonly AnySpec[] = [
         'Salesforce/codet5-small (60M), downloaded on request.',
         'Salesforce/codet5-base (220M), downloaded on request.',
         'Salesforce/codet5p-220m, downloaded on request.',
+        'Salesforce/codet5-base-multi-sum (220M, fine-tuned to summarize code), downloaded on request.',
       ],
     },
   },
@@ -81,15 +90,15 @@ export const SETTING_SPECS: readonly AnySpec[] = [
     description: 'How the subtokens of one identifier are merged into one position: their average, or a '
       + 'learned weighted merger (see "Train Learned Merger").',
     spec: {
-      type: 'string', default: 'average', enum: STRATEGIES,
-      enumDescriptions: ['Mean of the subtoken embeddings.', 'Attention-weighted merger trained for the model.'],
+      type: 'string', default: 'average', enum: MERGING_STRATEGIES,
+      enumDescriptions: MERGING_STRATEGIES.map((s) => STRATEGY_DESCRIPTIONS[s]),
     },
   },
   {
     field: 'provider', key: 'provider', scope: 'machine',
     description: 'onnxruntime execution provider. A GPU provider that fails to load falls back to the CPU, '
       + 'and the results say so.',
-    spec: { type: 'string', default: 'auto', enum: PROVIDERS },
+    spec: { type: 'string', default: 'auto', enum: DEVICES },
   },
   {
     field: 'hoverEnabled', key: 'hover.enabled', scope: 'window',
@@ -132,7 +141,8 @@ export const SETTING_SPECS: readonly AnySpec[] = [
   },
   {
     field: 'modelPath', key: 'modelPath', scope: 'machine',
-    description: 'Folder of a CodeT5 encoder in ONNX (config.json + encoder_model.onnx, as Hugging Face Optimum exports it), '
+    description: 'Folder of a CodeT5 model: config.json with checkpoint weights (model.safetensors or pytorch_model.bin, '
+      + 'sharded or not, as the Hub holds them) or an ONNX encoder (encoder_model.onnx, as Hugging Face Optimum exports it), '
       + 'chosen with "Select Model..." > "Choose Folder...". When set it replaces `#subtokenLens.model#`; its own vocab.json '
       + 'and merges.txt, if any, are its tokenizer.',
     spec: { type: 'string', default: '' },

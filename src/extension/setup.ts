@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { fetchTokenizer, DEFAULT_TOKENIZER_REPO } from '../core/runtime/fetch';
 import { locateTokenizer } from '../core/tokenizer';
+import { bytes as formatBytes } from '../core/report/format/numbers';
 import type { Config } from './config';
 import { checkEndpoint, describeModelFolder, describeProgress, modelAvailability, modelSelection } from './models';
 import { blockedMessage, blocker, nextSteps, readiness, WarnOnce, type Need, type Readiness, type StepAction } from './readiness';
@@ -74,14 +75,14 @@ export class Setup implements vscode.Disposable {
   async chooseModelFolder(): Promise<boolean> {
     const picked = await vscode.window.showOpenDialog({
       canSelectFolders: true, canSelectFiles: false, canSelectMany: false,
-      title: 'Folder of a CodeT5 encoder (config.json + encoder_model.onnx)', openLabel: 'Use This Model',
+      title: 'Folder of a CodeT5 model (config.json + model.safetensors, pytorch_model.bin or onnx/encoder_model.onnx)', openLabel: 'Use This Model',
     });
     const dir = picked?.[0]?.fsPath;
     if (!dir) return false;
     let what: string;
     try {
       const info = describeModelFolder(dir);
-      what = `${info.format}, ${(info.bytes / 1e6).toFixed(1)} MB, ${info.randomWeights ? 'random weights' : 'trained weights'}`;
+      what = `${info.format}, ${formatBytes(info.bytes)}, ${info.randomWeights ? 'random weights' : 'trained weights'}`;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.log.warn(`Choose Folder...: ${dir} refused: ${message}`);

@@ -3,7 +3,7 @@
 // get one), or the counts (with a note when the selected model is missing).
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
-import { formatInt, formatReduction } from './format';
+import { int as formatInt, reduction as formatReduction } from '../core/report/format/numbers';
 import { fileSummary } from './hoverText';
 import { ACTIVATION_LANGUAGES, COMMANDS } from './manifest';
 import { modelNote, statusWithoutCounts } from './readiness';

@@ -1,6 +1,6 @@
 // The numbers an analysis shows in its CodeLens header, as short labelled parts. Pure (no
 // `vscode`): test/extension/summary.test.ts checks the wording and arithmetic.
-import { formatFlops, formatInt, formatMs, formatReduction } from './format';
+import { flops as formatFlops, int as formatInt, ms as formatMs, reduction as formatReduction } from '../core/report/format/numbers';
 
 export interface AnalysisSummary {
   readonly scope: 'file' | 'selection';

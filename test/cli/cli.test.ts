@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CODET5_DIR, REPO_ROOT, SHARED, codet5 } from '../core/helpers';
@@ -72,7 +72,7 @@ test('report writes every format atomically; shards combine to the whole', () =>
     assert.ok(readFileSync(out, 'utf8').length > 200);
   }
   assert.match(readFileSync(join(work, 'r.html'), 'utf8'), /Chart/);
-  const table = cli(['report', root, '--jobs', '0', '--no-progress', '--model', 'codet5-small']);
+  const table = cli(['report', root, '--jobs', '0', '--no-progress', '--arch', 'codet5-small']);
   assert.match(table.out, /CodeT5-small/);
   const parts = ['1/2', '2/2'].map((s, i) => {
     const out = join(work, `shard${i}.json`);
@@ -91,14 +91,17 @@ test('fatal errors exit non-zero with a clear message and write nothing', () => 
   const bad = cli(['tokenize', pyFile, '--tokenizer', join(work, 'nowhere')]);
   assert.equal(bad.code, 2);
   assert.match(bad.err, /nowhere/);
-  const ro = join(work, 'ro');
-  mkdirSync(ro, { recursive: true });
-  chmodSync(ro, 0o500);
-  const unwritable = cli(['report', tree(), '--out', join(ro, 'sub', 'x.json'), '--jobs', '0', '--no-progress']);
-  if (process.getuid?.() !== 0) { // root may write anywhere
-    assert.equal(unwritable.code, 2);
-    assert.match(unwritable.err, /cannot write/);
+  // Unwritable for root too (CI runs as root, which ignores permission bits): a path below a
+  // regular file, and a folder that cannot be created under /proc.
+  const plainFile = join(work, 'plain-file');
+  writeFileSync(plainFile, 'x');
+  for (const out of [join(plainFile, 'sub', 'x.json'), '/proc/self/subtoken-lens-out/x.json']) {
+    const unwritable = cli(['report', tree(), '--out', out, '--jobs', '0', '--no-progress']);
+    assert.equal(unwritable.code, 2, `${out}: ${unwritable.err}`);
+    assert.match(unwritable.err, /^subtoken-lens: cannot write [^\n]*\n$/, out);
+    assert.equal(unwritable.out, '', `${out}: nothing on stdout`);
   }
+  assert.equal(existsSync(join(plainFile, 'sub')), false);
   assert.equal(cli(['report', join(work, 'missing-dir'), '--jobs', '0']).code, 2);
   assert.equal(cli(['report', tree(), '--format', 'pdf']).code, 2);
   assert.equal(cli(['report', tree(), '--shard', '3/2']).code, 2);
@@ -158,6 +161,6 @@ test('Ctrl-C stops a report cleanly: exit 130, no output file', async () => {
   child.kill('SIGINT');
   const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
   assert.equal(code, 130, err);
-  assert.match(err, /Stopped before finishing: no report written/);
+  assert.match(err, /^subtoken-lens: interrupted: no report written$/m);
   assert.equal(existsSync(out), false);
 });

@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { changeBucket, changeColour, displayPiece, findContaining, formatFlops, formatReduction, joinPieces } from '../../src/extension/format';
+import { changeBucket, changeColour, displayPiece, findContaining, joinPieces } from '../../src/extension/format';
 
 describe('format', () => {
   it('joins pieces with visible whitespace', () => {
     assert.equal(joinPieces(['get', 'User', 'By', 'Id']), 'get · User · By · Id');
     assert.equal(displayPiece(' x\n'), '␣x⏎');
-  });
-
-  it('formats reductions and FLOPs', () => {
-    assert.equal(formatReduction(200, 150), '−25.0%');
-    assert.equal(formatReduction(0, 0), '0%');
-    assert.equal(formatReduction(10, 12), '0%');
-    assert.equal(formatFlops(1.5e9), '1.50 GFLOPs');
-    assert.equal(formatFlops(999), '999 FLOPs');
   });
 
   it('maps change onto buckets and colours monotonically from green to red', () => {

@@ -35,12 +35,17 @@ describe('hoverContent', () => {
     assert.match(h.markdown, new RegExp(`File: ${inp.plan.tokenCount} subtokens → ${inp.plan.mergedCount} merged`));
   });
 
-  it('compact detail leaves out token ids; a non-identifier token shows itself', () => {
+  it('compact detail leaves out token ids and the file summary, as the setting describes; a non-identifier token shows itself', () => {
     const text = 'x = find_active_users(y)\n';
     const inp = input(text, ['x', 'find_active_users', 'y']);
-    assert.doesNotMatch(hoverContent(inp, text.indexOf('active'), 'compact')!.markdown, /Token ids/);
+    const compact = hoverContent(inp, text.indexOf('active'), 'compact')!.markdown;
+    assert.doesNotMatch(compact, /Token ids/);
+    assert.doesNotMatch(compact, /File: /);
+    assert.match(compact, /subtokens: `find/);
     const eq = hoverContent(inp, text.indexOf('='), 'compact')!;
     assert.match(eq.markdown, /not an identifier/);
+    assert.doesNotMatch(eq.markdown, /File: |Token id/);
+    assert.match(hoverContent(inp, text.indexOf('='), 'full')!.markdown, /File: \d+ subtokens/);
   });
 
   it('finds identifiers with an inclusive end', () => {

@@ -5,6 +5,8 @@ import { describe, it } from 'node:test';
 import { languageForVsCodeId } from '../../src/core/spans';
 import { ACTIVATION_LANGUAGES, COMMANDS, manifestContributions } from '../../src/extension/manifest';
 import { DEFAULT_SETTINGS, parseSettings, SETTING_SPECS } from '../../src/extension/settings';
+import { MERGE_STRATEGIES } from '../../src/core/runtime/merge';
+import { DEVICES } from '../../src/core/runtime/providers';
 
 const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
 
@@ -17,6 +19,13 @@ describe('package.json manifest', () => {
 
   it('activates only on languages the core has a grammar for', () => {
     for (const l of ACTIVATION_LANGUAGES) assert.ok(languageForVsCodeId(l), `${l} has no grammar`);
+  });
+
+  it('offers exactly the core\'s merge strategies and devices as the strategy and provider choices', () => {
+    const props = pkg.contributes.configuration.properties;
+    assert.deepEqual(props['subtokenLens.strategy'].enum, MERGE_STRATEGIES.filter((s) => s !== 'none'));
+    assert.equal(props['subtokenLens.strategy'].enumDescriptions.length, props['subtokenLens.strategy'].enum.length);
+    assert.deepEqual(props['subtokenLens.provider'].enum, [...DEVICES]);
   });
 
   it('gives every command a title and the category', () => {

@@ -74,15 +74,15 @@ test('tokenizer fetch --name "..", "../..", ".", "a/b": exit 2 with one line, no
   for (const s of sentinels) { mkdirSync(join(s, '..'), { recursive: true }); writeFileSync(s, 'keep me'); }
 
   for (const name of ['..', '../..', '.', 'a/b']) {
-    const r = await runCli(['tokenizer', 'fetch', REPO, '--name', name, '--cache', cache, '--endpoint', hub.endpoint], work);
+    const r = await runCli(['tokenizer', 'fetch', REPO, '--name', name, '--cache-dir', cache, '--endpoint', hub.endpoint], work);
     assert.equal(r.code, 2, `--name ${name}: ${r.err}`);
-    assertOneLine(r.err, /^subtoken-lens: tokenizer fetch: tokenizer name must be one folder name .*got "/);
+    assertOneLine(r.err, /^subtoken-lens: tokenizer name must be one folder name .*got "/);
     for (const s of sentinels) assert.equal(readFileSync(s, 'utf8'), 'keep me', `--name ${name} left ${s} alone`);
   }
   assert.deepEqual(hub.requests, [], 'a bad name is refused before any request');
 
   // The same command with a plain name works against this Hub, and leaves no temp folder behind.
-  const ok = await runCli(['tokenizer', 'fetch', REPO, '--name', 'mine', '--cache', cache, '--endpoint', hub.endpoint], work);
+  const ok = await runCli(['tokenizer', 'fetch', REPO, '--name', 'mine', '--cache-dir', cache, '--endpoint', hub.endpoint], work);
   assert.equal(ok.code, 0, ok.err);
   assert.equal(readFileSync(join(cache, 'tokenizers', 'mine', 'merges.txt'), 'utf8'), '#version: 0.2\na b\n');
   assert.deepEqual(readdirSync(join(cache, 'tokenizers')).sort(), ['mine', 'other']);
@@ -160,18 +160,18 @@ test('a file listed with neither size nor hash is refused unless allowed, and th
   assert.equal(manifest.files.find((f) => f.path === 'config.json')!.unverified, undefined, 'a checked file is not marked');
   assert.equal(readFileSync(join(r.dir, 'notes.txt'), 'utf8'), 'anything at all');
 
-  // The CLI refuses without the flag (exit 1, one line) and says UNVERIFIED with it.
+  // The CLI refuses without the flag (a runtime failure: exit 1, one line) and says UNVERIFIED with it.
   const cliCache = join(cache, 'cli');
-  const args = ['model', 'fetch', REPO, '--files', files.join(','), '--cache', cliCache, '--endpoint', hub.endpoint];
+  const args = ['model', 'fetch', REPO, '--files', files.join(','), '--cache-dir', cliCache, '--endpoint', hub.endpoint];
   const refused = await runCli(args, cache);
   assert.equal(refused.code, 1, refused.err);
-  assertOneLine(refused.err, /^model fetch: .*neither a size nor a hash for notes\.txt.*--allow-unverified/);
+  assertOneLine(refused.err, /^subtoken-lens: .*neither a size nor a hash for notes\.txt.*--allow-unverified/);
   const allowed = await runCli([...args, '--allow-unverified'], cache);
   assert.equal(allowed.code, 0, allowed.err);
   assert.match(allowed.out, /2 files \(1 UNVERIFIED\)/);
   assert.match(allowed.err, /notes\.txt .*UNVERIFIED/);
   assert.match(allowed.err, /warning: 1 file\(s\) UNVERIFIED .*: notes\.txt/);
-  assert.doesNotMatch(allowed.err, /notes\.txt [\d.]+ MB ok/);
+  assert.doesNotMatch(allowed.err, /notes\.txt [\d.]+ [kMG]?B ok/);
 });
 
 test('a huge file-list answer is refused at 16 MiB with a clear error, and the lock is released', { timeout: 60_000 }, async (t) => {
@@ -179,9 +179,9 @@ test('a huge file-list answer is refused at 16 MiB with a clear error, and the l
   t.after(() => hub.close());
   const work = tempDir(t, 'stl-dl-huge-');
   const cache = join(work, 'cache');
-  const r = await runCli(['model', 'fetch', REPO, '--files', 'a.bin', '--cache', cache, '--endpoint', hub.endpoint], work);
+  const r = await runCli(['model', 'fetch', REPO, '--files', 'a.bin', '--cache-dir', cache, '--endpoint', hub.endpoint], work);
   assert.equal(r.code, 1, r.err);
-  assertOneLine(r.err, /^model fetch: hostile\/repo@main: .*larger than 16 MiB.*refusing it/);
+  assertOneLine(r.err, /^subtoken-lens: hostile\/repo@main: .*larger than 16 MiB.*refusing it/);
   assert.ok(hub.cutOff.has(`/api/models/${REPO}/revision/main`), 'the client hung up instead of reading 256 MiB');
   assert.ok(hub.sent.get(`/api/models/${REPO}/revision/main`)! < 128 * 1024 * 1024);
   assert.ok(!existsSync(LOCK(cache)), 'no stale lock');
@@ -254,7 +254,7 @@ test('SIGTERM (like SIGINT) during model fetch / tokenizer fetch: exit 130 withi
     const cache = join(work, 'cache');
     const path = c.file ? `/${REPO}/resolve/${COMMIT}/${c.file}` : `/api/models/${REPO}/revision/main`;
     const before = c.hub.sent.get(path) ?? 0;
-    const { child, done } = startCli([...c.args, '--cache', cache, '--endpoint', c.hub.endpoint], work);
+    const { child, done } = startCli([...c.args, '--cache-dir', cache, '--endpoint', c.hub.endpoint], work);
     await until(`${c.name}: the download to be under way`,
       () => existsSync(LOCK(cache)) && c.hub.requests.filter((p) => p === path).length > 0 && (!c.file || (c.hub.sent.get(path) ?? 0) > before + 3));
     const sentAt = Date.now();
@@ -263,7 +263,7 @@ test('SIGTERM (like SIGINT) during model fetch / tokenizer fetch: exit 130 withi
     const took = Date.now() - sentAt;
     assert.equal(r.code, 130, `${c.name}: ${r.err}`);
     assert.ok(took <= 2000, `${c.name}: exited ${took} ms after the signal`);
-    assert.match(r.err, /cancelled; partial files are kept/, c.name);
+    assert.match(r.err, /^subtoken-lens: interrupted: partial files are kept and the next fetch resumes them$/m, c.name);
     assert.ok(!existsSync(LOCK(cache)), `${c.name}: no lock file left`);
     assert.ok(!existsSync(modelDir(cache, REPO)) && !existsSync(join(cache, 'tokenizers', 'tok')), `${c.name}: nothing installed`);
     if (c.file) assert.ok(existsSync(join(cache, 'models', '.partial', 'hostile--repo--main', `${c.file}.part`)), `${c.name}: the part is kept for resuming`);

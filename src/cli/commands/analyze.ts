@@ -1,41 +1,44 @@
 // `analyze FILE`: run the encoder on a file unmerged and merged, and report lengths, FLOPs (analytic
 // and counted from the graph), measured latency and how the outputs change.
-import type { Command } from 'commander';
-import { FatalError, openTokenizer, parseIntOption, readSourceFile } from '../common';
+import { type Command, Option } from 'commander';
+import { FatalError, cancellable, openTokenizer, parseIntOption, readSourceFile } from '../common';
+import { cacheDirFrom, cacheDirOptions, jsonOption, modelOption, providerOption, strategyOption, tokenizerOption, withOptions } from '../options';
 import { type AnalysisResult, analyzeFile } from '../../core/runtime/analysis';
+import { sweepMarkdown, sweepMergeLayers, sweepText } from '../../core/runtime/layer-sweep';
+import { FLOP_PROFILES, type FlopProfile, checkProfile } from '../../core/task-flops';
 import { checkTokenizerMatchesModel, loadEncoder } from '../../core/runtime/encoder';
 import { averageReducer } from '../../core/runtime/merge';
 import { loadOrTrainLearnedReducer } from '../../core/runtime/learned';
 import { planFile } from '../../core/runtime/plan-input';
-import { DEVICES } from '../../core/runtime/providers';
 import { modelDirFromSpec } from '../../core/runtime/resolve-model';
-import { ModelConfigError } from '../../core/runtime/model-dir';
 import { SpanExtractor } from '../../core/spans';
+import { describeSpeedup } from '../../core/runtime/speedup-interval';
 import { terminalText } from '../../core/safe-text';
-
-/** Runs a command body; a thrown error becomes one `error:` line and exit code 1, not a stack. */
-export async function reportErrors(body: () => Promise<void>): Promise<void> {
-  try {
-    await body();
-  } catch (err) {
-    if (err instanceof FatalError) throw err; // usage/input refusals keep their exit code 2 (main.ts)
-    if (err instanceof ModelConfigError) throw new FatalError(err.message); // an unusable config.json is an input error too
-    process.stderr.write(`error: ${terminalText((err as Error).message ?? String(err))}\n`);
-    process.exitCode = 1;
-  }
-}
+import { flops as fmtFlops } from '../../core/report/format/numbers';
 
 interface AnalyzeFlags {
-  model?: string;
+  model: string;
   strategy: 'average' | 'learned' | 'both';
   provider: string;
   runs: number;
+  timeBudget: number;
   tokenizer?: string;
   json?: boolean;
   cacheDir?: string;
+  cache?: string;
+  mergeLayer: number | 'all';
+  profile?: FlopProfile;
+  outputLength?: number;
+  markdown?: boolean;
 }
 
-const fmtFlops = (f: number): string => (f >= 1e9 ? `${(f / 1e9).toFixed(2)} GFLOP` : `${(f / 1e6).toFixed(2)} MFLOP`);
+/** `--merge-layer K|all`: a block number, or every one (the layer sweep). */
+function parseMergeLayer(v: string): number | 'all' {
+  if (v === 'all') return 'all';
+  if (!/^\d+$/.test(v)) throw new FatalError(`--merge-layer must be a whole number ≥ 0 or "all", got "${v}"`);
+  return Number(v);
+}
+
 const fmt = (x: number, digits = 4): string => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
 
 export function formatAnalysis(r: AnalysisResult, planner: string): string {
@@ -64,56 +67,86 @@ export function formatAnalysis(r: AnalysisResult, planner: string): string {
   }
   const t = r.totals;
   lines.push('');
-  lines.push(`total: ${t.lengthBefore}→${t.lengthAfter} positions; ${fmtFlops(t.analyticFlopsBefore)}→${fmtFlops(t.analyticFlopsAfter)} (graph count ${fmtFlops(t.graphFlopsBefore)}→${fmtFlops(t.graphFlopsAfter)}); predicted ${fmt(t.predictedSpeedup, 3)}×, realised ${Object.entries(t.realisedSpeedup).map(([k, v]) => `${k} ${fmt(v!, 3)}×`).join(', ')}`);
+  if (t.mergeLayer > 0) lines.push(`merged after encoder block ${t.mergeLayer} (blocks before it run on all ${t.lengthBefore} positions)`);
+  if (t.task) lines.push(`FLOPs saved: encoder ${(100 * t.task.encoderSaving).toFixed(1)}%, whole model (${t.task.profile}${t.task.profile === 'seq2seq' ? `, ${t.task.outputTokens} output positions` : ''}) ${(100 * t.task.totalSaving).toFixed(1)}%`);
+  lines.push(`total: ${t.lengthBefore}→${t.lengthAfter} positions; ${fmtFlops(t.analyticFlopsBefore)}→${fmtFlops(t.analyticFlopsAfter)} (graph count ${fmtFlops(t.graphFlopsBefore)}→${fmtFlops(t.graphFlopsAfter)}); predicted ${fmt(t.predictedSpeedup, 3)}×`);
+  // One timing for every strategy (identical shapes): the speed-up with its 95% interval, "within noise" when it covers 1.0x.
+  const interval = Object.values(t.speedupInterval)[0];
+  if (interval) lines.push(`realised speed-up (${Object.keys(t.speedupInterval).join(' and ')}, one shared timing, ${r.windows[0]?.unmergedLatency.runs ?? 0} interleaved runs per window): ${describeSpeedup(interval)} (${Math.round(100 * interval.confidence)}% interval)`);
   return lines.join('\n');
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('analyze')
-    .description('run the encoder on FILE unmerged and merged; report lengths, FLOPs, latency and output changes')
-    .argument('<file>', 'source file')
-    .option('--model <dir|tiny|small>', 'model folder, or an embedded random-weight model', 'tiny')
-    .option('--strategy <average|learned|both>', 'merge strategy', 'average')
-    .option('--provider <auto|cpu|cuda|dml|coreml>', 'execution provider', 'auto')
-    .option('--runs <n>', 'timed runs per configuration', parseIntOption('--runs', 1), 10)
-    .option('--tokenizer <dir>', 'tokenizer folder (default: located automatically)')
-    .option('--cache-dir <dir>', 'cache folder for embedded models')
-    .option('--json', 'print the AnalysisResult as JSON')
-    .action((file: string, flags: AnalyzeFlags) => reportErrors(async () => {
-      if (!['average', 'learned', 'both'].includes(flags.strategy)) throw new Error(`--strategy must be average, learned or both (got "${flags.strategy}")`);
-      if (!(DEVICES as readonly string[]).includes(flags.provider)) throw new Error(`--provider must be one of ${DEVICES.join(', ')} (got "${flags.provider}")`);
-      const dir = modelDirFromSpec(flags.model, flags.cacheDir); // its config.json is checked before anything runs
+    .description('Run the encoder on FILE unmerged and merged; report lengths, FLOPs, latency and output changes')
+    .argument('<file>', 'Source file');
+  withOptions(command,
+    modelOption('embedded-tiny'),
+    strategyOption(['average', 'learned', 'both'], 'average'),
+    providerOption(),
+    new Option('--runs <n>', 'Timed runs per configuration (at least; see --time-budget)').argParser(parseIntOption('--runs', 1)).default(10),
+    new Option('--time-budget <ms>', 'Per window: keep timing interleaved runs until the speed-up\'s interval is within ±5% or this many ms have passed (0: exactly --runs)').argParser(parseIntOption('--time-budget', 0)).default(1000),
+    new Option('--merge-layer <k>', 'Merge after encoder block K (0 = at the embeddings), or "all" for one row per K').argParser(parseMergeLayer).default(0),
+    new Option('--profile <profile>', 'Whole-model FLOPs beside the encoder\'s').choices(FLOP_PROFILES).default(undefined, 'classify; seq2seq with --output-length'),
+    new Option('--output-length <n>', 'Decoder positions for --profile seq2seq (implies it)').argParser(parseIntOption('--output-length', 0)),
+    new Option('--markdown', 'With --merge-layer all: print the sweep as a Markdown table'),
+    tokenizerOption(), cacheDirOptions(), jsonOption())
+    .action(async (file: string, flags: AnalyzeFlags) => {
+      const profile = flags.profile ?? (flags.outputLength !== undefined ? 'seq2seq' : 'classify');
+      // Cheap checks first: the file, then the model's config.json, before anything is generated or run.
       const text = await readSourceFile(file);
       const say = (obj: unknown, human: string): void => {
         process.stdout.write(flags.json ? `${JSON.stringify(obj, null, 2)}\n` : `${terminalText(human)}\n`);
       };
       if (text.length === 0) return say({ noop: true, reason: 'empty file' }, `${file}: empty file, nothing to analyze`);
-      const { tokenizer, dir: tokenizerDir } = openTokenizer(flags.tokenizer);
-      const extractor = await SpanExtractor.create();
-      const plan = await planFile(text, file, tokenizer, extractor).finally(() => extractor.dispose());
-      if (plan.groups.length === 0) {
-        return say({ noop: true, reason: 'no identifiers split into 2+ subtokens', contentTokens: plan.ids.length },
-          `${file}: ${plan.ids.length} tokens, no identifier split into 2+ subtokens: merging changes nothing`);
-      }
-      const runtime = await loadEncoder(dir, { device: flags.provider });
-      try {
-        checkTokenizerMatchesModel(tokenizer.vocabSize, tokenizer.name, runtime.info);
-        const wanted = flags.strategy === 'both' ? (['average', 'learned'] as const) : [flags.strategy];
-        const strategies = [];
-        for (const name of wanted) {
-          if (name === 'average') { strategies.push({ name, reducer: averageReducer }); continue; }
-          const learned = await loadOrTrainLearnedReducer(dir, runtime.info.dModel, {
-            trainIfMissing: runtime.info.randomWeights,
-            tokenizerDir,
-            onProgress: (p) => process.stderr.write(`training the embedded model's learned merger (one-time): epoch ${p.epoch}/${p.epochs}\n`),
-          });
-          strategies.push({ name, reducer: learned.reducer });
+      const cacheDir = cacheDirFrom(flags);
+      const dir = modelDirFromSpec(flags.model, cacheDir);
+      const { tokenizer, dir: tokenizerDir } = openTokenizer(flags.tokenizer, cacheDir);
+      // Printed only once the whole analysis is done: an interrupt leaves no partial table.
+      const outcome = await cancellable('nothing printed', async (signal) => {
+        const extractor = await SpanExtractor.create();
+        const plan = await planFile(text, file, tokenizer, extractor).finally(() => extractor.dispose());
+        if (plan.groups.length === 0) {
+          return { obj: { noop: true, reason: 'no identifiers split into 2+ subtokens', contentTokens: plan.ids.length },
+            human: `${file}: ${plan.ids.length} tokens, no identifier split into 2+ subtokens: merging changes nothing` };
         }
-        const result = await analyzeFile(runtime, plan, { strategies, runs: flags.runs, requestedProvider: flags.provider });
-        say({ ...result, planner: plan.planner }, formatAnalysis(result, plan.planner));
-      } finally {
-        await runtime.release();
-      }
-    }));
+        signal.throwIfAborted();
+        const runtime = await loadEncoder(dir, { device: flags.provider });
+        try {
+          checkTokenizerMatchesModel(tokenizer.vocabSize, tokenizer.name, runtime.info);
+          const wanted = flags.strategy === 'both' ? (['average', 'learned'] as const) : [flags.strategy];
+          const strategies = [];
+          for (const name of wanted) {
+            if (name === 'average') { strategies.push({ name, reducer: averageReducer }); continue; }
+            const learned = await loadOrTrainLearnedReducer(dir, runtime.info.dModel, {
+              trainIfMissing: runtime.info.randomWeights,
+              tokenizerDir, signal,
+              onProgress: (p) => process.stderr.write(`training the embedded model's learned merger (one-time): epoch ${p.epoch}/${p.epochs}\n`),
+            });
+            strategies.push({ name, reducer: learned.reducer });
+          }
+          const cfg = { ...runtime.info.encoderConfig, decoderLayers: runtime.info.config.num_layers };
+          try {
+            checkProfile(cfg, profile, profile === 'seq2seq' ? undefined : flags.outputLength);
+          } catch (err) {
+            throw new FatalError((err as Error).message);
+          }
+          if (profile === 'seq2seq' && flags.outputLength === undefined) throw new FatalError('--profile seq2seq needs --output-length L');
+          if (flags.mergeLayer !== 'all' && flags.mergeLayer > runtime.layers) throw new FatalError(`--merge-layer ${flags.mergeLayer}: the encoder has ${runtime.layers} blocks (0 to ${runtime.layers})`);
+          const common = { strategies, runs: flags.runs, timeBudgetMs: flags.timeBudget, requestedProvider: flags.provider, signal, profile, ...(flags.outputLength !== undefined ? { outputLength: flags.outputLength } : {}) };
+          if (flags.mergeLayer === 'all') {
+            process.stderr.write(`layer sweep: K = 0..${runtime.layers}, ${flags.runs} timed run(s) each (Ctrl-C stops)…\n`);
+            const sweep = await sweepMergeLayers(runtime, plan, common);
+            return { obj: { sweep, planner: plan.planner }, human: flags.markdown ? sweepMarkdown(sweep) : sweepText(sweep) };
+          }
+          process.stderr.write(`running the encoder: ${plan.ids.length} tokens unmerged and with ${strategies.map((x) => x.name).join(' and ')} merging, ${flags.runs} timed run(s) each (Ctrl-C stops)…\n`);
+          const result = await analyzeFile(runtime, plan, { ...common, mergeLayer: flags.mergeLayer });
+          return { obj: { ...result, planner: plan.planner }, human: formatAnalysis(result, plan.planner) };
+        } finally {
+          await runtime.release();
+        }
+      });
+      say(outcome.obj, outcome.human);
+    });
 }

@@ -1,14 +1,17 @@
 // `report DIR`: the workspace-wide merge report; `combine`: exact union of shard reports.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import type { Command } from 'commander';
-import { DEFAULT_MODEL_KEY, MODEL_CONFIGS, modelConfig, windowCapacity } from '../../core/flops';
+import { type Command, Option } from 'commander';
+import { type EncoderConfig, windowCapacity } from '../../core/flops';
+import { FLOP_PROFILES, type FlopProfile } from '../../core/task-flops';
+import { checkReportProfile, defaultReportProfile, type ReportProfile } from '../../core/report/profile-flops';
 import {
-  combineReports, defaultJobs, formatCsv, formatHtml, formatMarkdown, formatTable, locateChartJs, runReport,
+  combineReports, defaultJobs, formatCsv, formatHtml, formatMarkdown, formatTable, loadReportViewAssets, runReport,
   type ReportJson, type ReportProgress,
 } from '../../core/report';
 import { bytes } from '../../core/report/format/numbers';
-import { FatalError, interruptSignal, isAbort, jobsWithinCores, openTokenizer, parseIntOption, parseShard, parseSize, prepareOutput, writeAtomic } from '../common';
-import { WalkRootError } from '../../core/scan/walk';
+import type { MergeScope } from '../../core/merge/scope';
+import { cancellable, FatalError, jobsWithinCores, openTokenizer, parseIntOption, parseShard, parseSize, prepareOutput, writeAtomic } from '../common';
+import { archFrom, archOption, cacheDirFrom, cacheDirOptions, deprecatedModelKeyOption, jsonOption, tokenizerOption, withOptions } from '../options';
 import { TOOL_VERSION } from '../version';
 import { terminalLine, terminalSafeJson } from '../../core/safe-text';
 
@@ -21,12 +24,13 @@ export function renderReport(r: ReportJson, format: Format): string {
     case 'md': return formatMarkdown(r);
     case 'json': return terminalSafeJson(JSON.stringify(r, null, 1)) + '\n'; // same values, no raw C1/bidi bytes
     case 'csv': return formatCsv(r);
-    case 'html': return formatHtml(r, readFileSync(locateChartJs(), 'utf8'));
+    case 'html': return formatHtml(r, loadReportViewAssets());
   }
 }
 
-function formatFor(o: { format?: string; out?: string }): Format {
-  const f = o.format ?? (o.out ? ({ md: 'md', json: 'json', csv: 'csv', html: 'html', htm: 'html' } as Record<string, Format>)[o.out.split('.').pop()!.toLowerCase()] : undefined) ?? 'table';
+function formatFor(o: { format?: string; out?: string; json?: boolean }): Format {
+  if (o.json && o.format !== undefined && o.format !== 'json') throw new FatalError(`--json and --format ${o.format} disagree: give one`);
+  const f = o.format ?? (o.json ? 'json' : undefined) ?? (o.out ? ({ md: 'md', json: 'json', csv: 'csv', html: 'html', htm: 'html' } as Record<string, Format>)[o.out.split('.').pop()!.toLowerCase()] : undefined) ?? 'table';
   if (!FORMATS.includes(f as Format)) throw new FatalError(`--format must be one of ${FORMATS.join(', ')}, got "${f}"`);
   return f as Format;
 }
@@ -53,78 +57,89 @@ function progressPrinter(enabled: boolean): (p: ReportProgress) => void {
   };
 }
 
+/** --format, and --json (its short form for the JSON every machine-readable output uses). */
+const formatOptions = (defaultDescription: string): Option[] => [
+  new Option('--format <format>', 'Output format').choices(FORMATS).default(undefined, defaultDescription),
+  jsonOption(), // the same as --format json
+];
+
 interface ReportCliOptions {
-  format?: string; out?: string; model: string; tokenizer?: string; scope: string; spans: string; maxFileSize: string;
+  format?: string; json?: boolean; out?: string; arch: string; model?: string; tokenizer?: string; cacheDir?: string; cache?: string; scope: MergeScope; spans: 'tree-sitter' | 'lexical'; maxFileSize: string;
   includeVendored?: boolean; includeGenerated?: boolean; includeUnsupported?: boolean; exclude?: string[]; include?: string[];
   jobs?: number; shard?: string; top: number; identifierTable?: boolean; progress: boolean; followExternalSymlinks?: boolean;
+  profile?: FlopProfile; outputLength?: number;
+}
+
+/** --profile/--output-length (which implies seq2seq), else the model's default; refused when it does not fit. */
+function reportProfile(cfg: EncoderConfig, o: { profile?: FlopProfile; outputLength?: number }): ReportProfile {
+  const name = o.profile ?? (o.outputLength !== undefined ? 'seq2seq' : undefined);
+  if (name === 'seq2seq' && o.outputLength === undefined && cfg.decoderLayers > 0) throw new FatalError('--profile seq2seq needs --output-length L');
+  try {
+    return checkReportProfile(cfg, name ? { name, ...(o.outputLength !== undefined ? { outputLength: o.outputLength } : {}) } : defaultReportProfile(cfg));
+  } catch (e) {
+    throw new FatalError((e as Error).message);
+  }
 }
 
 export function register(program: Command): void {
   const report = program
     .command('report')
     .description('Per-file and per-language merge report for a directory tree')
-    .argument('<dir>', 'root of the tree (respects .gitignore)')
-    .option('--format <format>', `${FORMATS.join(' | ')} (default: from --out's extension, else table)`)
-    .option('--out <file>', 'write to a file (atomically) instead of stdout')
-    .option('--model <key>', `encoder for the FLOP estimate: ${MODEL_CONFIGS.map((c) => c.key).join(', ')}`, DEFAULT_MODEL_KEY)
-    .option('--tokenizer <dir>', 'tokenizer folder (vocab.json + merges.txt, or tokenizer.json)')
-    .option('--scope <scope>', 'identifiers | identifiers+strings (strings: an extension beyond the paper)', 'identifiers')
-    .option('--spans <engine>', 'tree-sitter (exact) | lexical (5-8x faster scanner, measured against tree-sitter; see README)', 'tree-sitter')
-    .option('--max-file-size <size>', 'skip larger files (e.g. 1M, 512k)', '1M')
-    .option('--include-vendored', 'also scan node_modules, vendor, third_party, .venv, …')
-    .option('--include-generated', 'also scan generated and minified files')
-    .option('--include-unsupported', 'count tokens of source languages without a grammar (nothing merged)')
-    .option('--exclude <pattern...>', 'extra gitignore-style patterns to skip')
-    .option('--include <pattern...>', 'only files matching one of these gitignore-style patterns (e.g. "src/**" "*.py")')
-    .option('--follow-external-symlinks', 'follow symlinks that lead outside the folder (default: list them as skipped)')
-    .option('--jobs <n>', `worker threads, at most the available cores (default: ${defaultJobs()}; 0 = in-process)`, parseIntOption('--jobs', 0))
-    .option('--shard <K/N>', 'only the K-th of N deterministic shards; combine shard JSONs with `combine`')
-    .option('--top <n>', 'top identifiers to list', parseIntOption('--top', 0), 50)
-    .option('--identifier-table', 'include every identifier in JSON (always on with --shard)')
-    .option('--no-progress', 'no progress on stderr')
-    .action(async (dir: string, o: ReportCliOptions) => {
+    .argument('<dir>', 'Root of the tree (respects .gitignore)');
+  withOptions(report,
+    formatOptions("from --out's extension, else table"),
+    new Option('--out <file>', 'Write to this file (atomically) instead of stdout'),
+    archOption(), deprecatedModelKeyOption(),
+    new Option('--profile <profile>', 'Whole-model FLOPs beside the encoder\'s: encoder only, seq2seq (a decoder pass over --output-length positions per window), or classify (CodeT5 recipe)').choices(FLOP_PROFILES).default(undefined, 'classify for CodeT5 shapes, encoder for RoBERTa-shaped'),
+    new Option('--output-length <n>', 'Decoder positions per window for --profile seq2seq (implies it)').argParser(parseIntOption('--output-length', 0)),
+    tokenizerOption(), cacheDirOptions(),
+    new Option('--scope <scope>', 'What is merged (identifiers+strings: an extension beyond the paper)').choices(['identifiers', 'identifiers+strings']).default('identifiers'),
+    new Option('--spans <engine>', 'Span engine: tree-sitter is exact, lexical a faster scanner measured against it (see README)').choices(['tree-sitter', 'lexical']).default('tree-sitter'),
+    new Option('--max-file-size <size>', 'Skip larger files (e.g. 1M, 512k)').default('1M'),
+    new Option('--include-vendored', 'Also scan node_modules, vendor, third_party, .venv, …'),
+    new Option('--include-generated', 'Also scan generated and minified files'),
+    new Option('--include-unsupported', 'Count tokens of source languages without a grammar (nothing merged)'),
+    new Option('--exclude <pattern...>', 'Extra gitignore-style patterns to skip'),
+    new Option('--include <pattern...>', 'Only files matching one of these gitignore-style patterns (e.g. "src/**" "*.py")'),
+    new Option('--follow-external-symlinks', 'Follow symlinks that lead outside the folder (without it they are listed as skipped)'),
+    new Option('--jobs <n>', 'Worker threads, at most the available cores (0: in-process)').argParser(parseIntOption('--jobs', 0)).default(undefined, String(defaultJobs())),
+    new Option('--shard <K/N>', 'Only the K-th of N deterministic shards; combine shard JSONs with `combine`'),
+    new Option('--top <n>', 'Top identifiers to list').argParser(parseIntOption('--top', 0)).default(50),
+    new Option('--identifier-table', 'Include every identifier in JSON (always on with --shard)'),
+    new Option('--no-progress', 'No progress on stderr'));
+  report
+    .action(async (dir: string, o: ReportCliOptions, command: Command) => {
       const format = formatFor(o);
-      const cfg = (() => { try { return modelConfig(o.model); } catch (e) { throw new FatalError((e as Error).message); } })();
-      if (o.scope !== 'identifiers' && o.scope !== 'identifiers+strings') throw new FatalError(`--scope must be identifiers or identifiers+strings, got "${o.scope}"`);
+      const cfg = archFrom(o, command);
+      const profile = reportProfile(cfg, o);
       if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new FatalError(`not a directory: ${dir}`);
-      if (o.spans !== 'tree-sitter' && o.spans !== 'lexical') throw new FatalError(`--spans must be tree-sitter or lexical, got "${o.spans}"`);
+      const shard = o.shard ? parseShard(o.shard) : undefined;
+      const maxFileSize = parseSize(o.maxFileSize);
       if (o.out) prepareOutput(o.out); // an unwritable --out fails now, not after the whole walk
       const jobs = jobsWithinCores(o.jobs ?? defaultJobs());
-      const { tokenizer, dir: tokenizerDir } = openTokenizer(o.tokenizer);
-      const { signal, dispose } = interruptSignal();
-      try {
-        const r = await runReport({
-          root: dir, tokenizerDir, tokenizerName: tokenizer.name, modelKey: cfg.key,
-          scope: o.scope, spanEngine: o.spans, window: { capacity: windowCapacity(cfg), specials: cfg.specialTokensPerWindow },
-          maxFileSize: parseSize(o.maxFileSize), includeVendored: !!o.includeVendored, includeGenerated: !!o.includeGenerated,
-          includeUnsupported: !!o.includeUnsupported, followExternalSymlinks: !!o.followExternalSymlinks, exclude: o.exclude, include: o.include, shard: o.shard ? parseShard(o.shard) : undefined,
-          jobs, topLimit: o.top, includeIdentifierTable: !!o.identifierTable, toolVersion: TOOL_VERSION,
-          tokenizer, signal, onProgress: progressPrinter(o.progress),
-        });
-        emit(renderReport(r, format), o.out);
-      } catch (e) {
-        if (e instanceof WalkRootError) throw new FatalError(e.message);
-        if (isAbort(e, signal)) {
-          process.stderr.write('Stopped before finishing: no report written.\n');
-          process.exitCode = 130;
-          return;
-        }
-        throw e;
-      } finally {
-        dispose();
-      }
+      const { tokenizer, dir: tokenizerDir } = openTokenizer(o.tokenizer, cacheDirFrom(o));
+      const r = await cancellable('no report written', (signal) => runReport({
+        root: dir, tokenizerDir, tokenizerName: tokenizer.name, modelKey: cfg.key, profile,
+        scope: o.scope, spanEngine: o.spans, window: { capacity: windowCapacity(cfg), specials: cfg.specialTokensPerWindow },
+        maxFileSize, includeVendored: !!o.includeVendored, includeGenerated: !!o.includeGenerated,
+        includeUnsupported: !!o.includeUnsupported, followExternalSymlinks: !!o.followExternalSymlinks, exclude: o.exclude, include: o.include, shard,
+        jobs, topLimit: o.top, includeIdentifierTable: !!o.identifierTable, toolVersion: TOOL_VERSION,
+        tokenizer, signal, onProgress: progressPrinter(o.progress),
+      }));
+      emit(renderReport(r, format), o.out);
     });
-  void report;
 
-  program
+  const combine = program
     .command('combine')
     .description('Combine the JSON reports of --shard runs into the report of the whole tree')
-    .argument('<reports...>', 'shard JSON files')
-    .option('--format <format>', FORMATS.join(' | '))
-    .option('--out <file>', 'write to a file')
-    .option('--top <n>', 'top identifiers to list', parseIntOption('--top', 0))
-    .option('--allow-partial', 'combine even when shards are missing; the result is labelled partial and lists the shards it holds')
-    .action((files: string[], o: { format?: string; out?: string; top?: number; allowPartial?: boolean }) => {
+    .argument('<reports...>', 'Shard JSON files');
+  withOptions(combine,
+    formatOptions('from --out\'s extension, else json'),
+    new Option('--out <file>', 'Write to this file (atomically) instead of stdout'),
+    new Option('--top <n>', 'Top identifiers to list').argParser(parseIntOption('--top', 0)).default(undefined, 'as in the shards'),
+    new Option('--allow-partial', 'Combine even when shards are missing; the result is labelled partial and lists the shards it holds'));
+  combine
+    .action((files: string[], o: { format?: string; json?: boolean; out?: string; top?: number; allowPartial?: boolean }) => {
       const parts = files.map((f) => {
         try {
           return JSON.parse(readFileSync(f, 'utf8')) as ReportJson;
@@ -138,6 +153,6 @@ export function register(program: Command): void {
       } catch (e) {
         throw new FatalError((e as Error).message);
       }
-      emit(renderReport(combined, formatFor({ format: o.format ?? (o.out ? undefined : 'json'), out: o.out })), o.out);
+      emit(renderReport(combined, formatFor({ format: o.format ?? (o.out || o.json ? undefined : 'json'), json: o.json, out: o.out })), o.out);
     });
 }

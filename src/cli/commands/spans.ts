@@ -1,35 +1,37 @@
 // `spans FILE`: identifier spans with their subtokens and merge groups.
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { buildMergePlan } from '../../core/merge/plan';
-import { spansForScope, type MergeScope } from '../../core/report/stats';
+import { spansForScope, type MergeScope } from '../../core/merge/scope';
 import { tokenPiece } from '../../core/merge/lookup';
 import { SpanExtractor, languageForPath, isSupportedLanguage } from '../../core/spans';
 import { FatalError, openTokenizer, readSourceFile } from '../common';
 import { terminalLine } from '../../core/safe-text';
+import { cacheDirFrom, cacheDirOptions, jsonOption, tokenizerOption, withOptions } from '../options';
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('spans')
     .description('Identifier spans of a file with their CodeT5 subtokens and merge groups')
-    .argument('<file>', 'source file')
-    .option('--tokenizer <dir>', 'tokenizer folder')
-    .option('--language <id>', 'language (default: from the file extension)')
-    .option('--scope <scope>', 'identifiers | identifiers+strings (strings: an extension beyond the paper)', 'identifiers')
-    .option('--json', 'print JSON')
-    .action(async (file: string, o: { tokenizer?: string; language?: string; scope: string; json?: boolean }) => {
-      if (o.scope !== 'identifiers' && o.scope !== 'identifiers+strings') throw new FatalError(`--scope must be identifiers or identifiers+strings, got "${o.scope}"`);
+    .argument('<file>', 'Source file');
+  withOptions(command,
+    tokenizerOption(), cacheDirOptions(),
+    new Option('--language <id>', 'Language').default(undefined, 'from the file extension'),
+    new Option('--scope <scope>', 'What is merged (identifiers+strings: an extension beyond the paper)').choices(['identifiers', 'identifiers+strings']).default('identifiers'),
+    jsonOption())
+    .action(async (file: string, o: { tokenizer?: string; cacheDir?: string; cache?: string; language?: string; scope: MergeScope; json?: boolean }) => {
+      // The file first: a folder or a FIFO is refused as such, not as a file without a grammar.
+      const text = await readSourceFile(file);
       const language = o.language ?? languageForPath(file);
       if (!language || !isSupportedLanguage(language)) {
         throw new FatalError(`no grammar for ${o.language ? `language "${o.language}"` : `"${file}"`}: spans need one of the supported languages (see grammars/README.md); \`tokenize\` still works`);
       }
-      const { tokenizer } = openTokenizer(o.tokenizer);
-      const text = await readSourceFile(file);
+      const { tokenizer } = openTokenizer(o.tokenizer, cacheDirFrom(o));
       const extractor = await SpanExtractor.create();
       await extractor.ensureLanguage(language);
       const result = extractor.extract(text, language);
       extractor.dispose();
       const enc = tokenizer.encode(text);
-      const spans = spansForScope(result, o.scope as MergeScope);
+      const spans = spansForScope(result, o.scope);
       const plan = buildMergePlan(text, enc, spans);
       const groupOf = new Map(plan.groups.map((g, i) => [g.span, i]));
       const out = spans.map((s, i) => {

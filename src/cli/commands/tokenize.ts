@@ -1,18 +1,18 @@
 // `tokenize FILE`: the exact token ids and their source ranges.
 import type { Command } from 'commander';
 import { openTokenizer, readSourceFile } from '../common';
+import { cacheDirFrom, cacheDirOptions, jsonOption, tokenizerOption, withOptions } from '../options';
 import { terminalLine, terminalSafeJson } from '../../core/safe-text';
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('tokenize')
     .description('Tokenize a file with the CodeT5 tokenizer (exact Hugging Face ids, without <s>/</s>)')
-    .argument('<file>', 'source file')
-    .option('--tokenizer <dir>', 'tokenizer folder (vocab.json + merges.txt, or tokenizer.json)')
-    .option('--json', 'print JSON: {tokenizer, ids, tokens: [{id, text, start, end}]}')
-    .action(async (file: string, o: { tokenizer?: string; json?: boolean }) => {
-      const { tokenizer } = openTokenizer(o.tokenizer);
+    .argument('<file>', 'Source file');
+  withOptions(command, tokenizerOption(), cacheDirOptions(), jsonOption())
+    .action(async (file: string, o: { tokenizer?: string; cacheDir?: string; cache?: string; json?: boolean }) => {
       const text = await readSourceFile(file);
+      const { tokenizer } = openTokenizer(o.tokenizer, cacheDirFrom(o));
       const enc = tokenizer.encode(text);
       const tokens = Array.from({ length: enc.length }, (_, i) => ({
         id: enc.ids[i]!, text: tokenizer.idToToken(enc.ids[i]!) ?? '', start: enc.starts[i]!, end: enc.ends[i]!,

@@ -1,16 +1,20 @@
 // Folds per-file statistics into a report. Every total is a sum of integers, and derived figures
 // are recomputed from those sums, so a report built from shards equals the unsharded one exactly.
 import { flopsFromSums, modelConfig } from '../flops';
+import { checkReportProfile, defaultReportProfile, profileFlopsFromSums, profileLabel, type ReportProfile } from './profile-flops';
 import { SYNTAX_CATEGORIES } from '../types';
-import { emptyCategories, HISTOGRAM_BUCKETS, type FileStats, type IdentifierEntry, type MergeScope, type WindowConfig, type WindowSums } from './stats';
+import { emptyCategories, HISTOGRAM_BUCKETS, type FileStats, type IdentifierEntry, type WindowConfig, type WindowSums } from './stats';
+import type { MergeScope } from '../merge/scope';
 import { REPORT_SCHEMA, REPORT_VERSION, type FileReport, type FileSelection, type ReportJson, type ShardSet, type SkippedFile, type SpanEngine, type TopIdentifier, type Totals } from './schema';
 import { checkShardCoverage, partialNote } from './shard-set';
 
-type Summable = Omit<Totals, 'reductionPct' | 'flopsBefore' | 'flopsAfter' | 'flopSavingPct' | 'contextGainPct'>;
+/** The figures derive() computes; never summed, and stripped from shard files before combining. */
+const DERIVED_KEYS = ['reductionPct', 'flopsBefore', 'flopsAfter', 'flopSavingPct', 'contextGainPct', 'modelFlopsBefore', 'modelFlopsAfter', 'modelFlopSavingPct'] as const;
+type Summable = Omit<Totals, (typeof DERIVED_KEYS)[number]>;
 
 const SCALAR_KEYS = [
   'bytes', 'chars', 'tokens', 'merged', 'identifiers', 'splitIdentifiers', 'identifierTokens',
-  'straddlingIdentifiers', 'savedByIdentifiers', 'stringSpans', 'savedByStrings',
+  'straddlingIdentifiers', 'savedByIdentifiers', 'stringSpans', 'savedByStrings', 'windowsProduct',
 ] as const;
 
 function emptySums(): Summable {
@@ -18,7 +22,7 @@ function emptySums(): Summable {
     files: 0, bytes: 0, chars: 0, tokens: 0, merged: 0, identifiers: 0, splitIdentifiers: 0, identifierTokens: 0,
     straddlingIdentifiers: 0, savedByIdentifiers: 0, stringSpans: 0, savedByStrings: 0,
     histogram: new Array<number>(HISTOGRAM_BUCKETS).fill(0), categories: emptyCategories(),
-    windowsBefore: { count: 0, sum: 0, sumSq: 0 }, windowsAfter: { count: 0, sum: 0, sumSq: 0 },
+    windowsBefore: { count: 0, sum: 0, sumSq: 0 }, windowsAfter: { count: 0, sum: 0, sumSq: 0 }, windowsProduct: 0,
   };
 }
 
@@ -41,10 +45,12 @@ function addFile(acc: Summable, f: FileSums): void {
 
 const pct = (part: number, whole: number): number => (whole > 0 ? (100 * part) / whole : 0);
 
-export function derive<T extends Summable>(s: T, modelKey: string): T & Totals {
+/** Derived figures of summed stats; whole-model FLOPs for `profile` (default: the model's, see task-flops.ts). */
+export function derive<T extends Summable>(s: T, modelKey: string, profile?: ReportProfile): T & Totals {
   const cfg = modelConfig(modelKey);
   const flopsBefore = flopsFromSums(cfg, s.windowsBefore);
   const flopsAfter = flopsFromSums(cfg, s.windowsAfter);
+  const model = profileFlopsFromSums(cfg, profile ?? defaultReportProfile(cfg), s.windowsBefore, s.windowsAfter, s.windowsProduct);
   return {
     ...s,
     reductionPct: pct(s.tokens - s.merged, s.tokens),
@@ -52,6 +58,9 @@ export function derive<T extends Summable>(s: T, modelKey: string): T & Totals {
     flopsAfter,
     flopSavingPct: pct(flopsBefore - flopsAfter, flopsBefore),
     contextGainPct: s.merged > 0 ? pct(s.tokens - s.merged, s.merged) : 0,
+    modelFlopsBefore: model.before,
+    modelFlopsAfter: model.after,
+    modelFlopSavingPct: pct(model.before - model.after, model.before),
   };
 }
 
@@ -83,6 +92,8 @@ export interface ReportMeta {
   toolVersion: string;
   tokenizer: string;
   modelKey: string;
+  /** Whole-model FLOPs are for this task profile (default: classify for CodeT5 keys, encoder for RoBERTa-shaped ones). */
+  profile?: ReportProfile;
   scope: MergeScope;
   spanEngine: SpanEngine;
   window: WindowConfig;
@@ -105,6 +116,7 @@ export function buildReport(
 ): ReportJson {
   const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   const sorted = [...files].sort(byPath);
+  const profile = checkReportProfile(modelConfig(meta.modelKey), meta.profile ?? defaultReportProfile(modelConfig(meta.modelKey)));
   const totals = emptySums();
   const langs = new Map<string, Summable>();
   const fileReports: FileReport[] = [];
@@ -115,18 +127,20 @@ export function buildReport(
     addFile(l, f);
     const one = emptySums();
     addFile(one, f);
-    const d = derive(one, meta.modelKey);
+    const d = derive(one, meta.modelKey, profile);
     fileReports.push({
       ...f,
       reductionPct: d.reductionPct, flopsBefore: d.flopsBefore, flopsAfter: d.flopsAfter,
       flopSavingPct: d.flopSavingPct, contextGainPct: d.contextGainPct,
+      modelFlopsBefore: d.modelFlopsBefore, modelFlopsAfter: d.modelFlopsAfter, modelFlopSavingPct: d.modelFlopSavingPct,
     });
   }
   const languages: Record<string, Totals> = {};
-  for (const name of [...langs.keys()].sort()) languages[name] = derive(langs.get(name)!, meta.modelKey);
+  for (const name of [...langs.keys()].sort()) languages[name] = derive(langs.get(name)!, meta.modelKey, profile);
   const cfg = modelConfig(meta.modelKey);
   const notes = [
     'FLOPs are analytic estimates of the encoder (1 multiply-add = 2 FLOPs; projections, attention scores and context, feed-forward; norms, softmax and biases left out).',
+    `Whole-model FLOPs are for profile ${profileLabel(profile)}: ${PROFILE_NOTES[profile.name]}`,
     'Merging follows Saad et al. (2025): the subtokens of one identifier occurrence collapse into one position.',
     ...(meta.spanEngine === 'lexical' ? ['Identifier spans come from the lexical scanner (--spans lexical): faster, close to but not exactly tree-sitter; files are never marked parse-errors.'] : []),
     ...(meta.scope === 'identifiers+strings' ? ['Scope includes string literals: an extension beyond the paper, whose unit is the identifier.'] : []),
@@ -140,6 +154,7 @@ export function buildReport(
     tool: { name: 'subtoken-lens', version: meta.toolVersion },
     tokenizer: meta.tokenizer,
     model: { key: cfg.key, label: cfg.label },
+    profile: { ...profile },
     scope: meta.scope,
     spanEngine: meta.spanEngine,
     window: meta.window,
@@ -147,7 +162,7 @@ export function buildReport(
     shard: meta.shard,
     ...(meta.shards ? { shards: meta.shards } : {}),
     ...(meta.selection ? { selection: meta.selection } : {}),
-    totals: derive(totals, meta.modelKey),
+    totals: derive(totals, meta.modelKey, profile),
     languages,
     files: fileReports,
     skipped: [...skipped].sort(byPath),
@@ -187,6 +202,7 @@ function checkSameSettings(parts: readonly ReportJson[], name: (k: number) => st
     }
     if (p.tool?.version !== first.tool?.version) differ('the tool version', p.tool?.version, first.tool?.version);
     if (p.model?.key !== first.model?.key) differ('model', p.model?.key, first.model?.key);
+    if (JSON.stringify(p.profile ?? null) !== JSON.stringify(first.profile ?? null)) differ('the FLOP profile (--profile, --output-length)', p.profile ?? null, first.profile ?? null);
     if (p.window?.capacity !== first.window?.capacity || p.window?.specials !== first.window?.specials) differ('the window size', p.window, first.window);
     if (selectionKey(p) !== selectionKey(first)) differ('the file selection (--max-file-size, --include, --exclude, --include-*)', p.selection ?? null, first.selection ?? null);
     if (!p.identifierTable) throw new Error(`${name(k)} lacks its identifierTable (run shards with --shard, or pass --identifier-table)`);
@@ -216,8 +232,9 @@ export function combineReports(parts: readonly ReportJson[], opts: CombineOption
       const other = seen.get(f.path);
       if (other !== undefined) throw new Error(`file ${f.path} appears in more than one shard (${name(other)} and ${name(k)})`);
       seen.set(f.path, k);
-      const { reductionPct: _r, flopsBefore: _b, flopsAfter: _a, flopSavingPct: _s, contextGainPct: _c, ...stats } = f;
-      files.push(stats);
+      const stats: Record<string, unknown> = { ...f };
+      for (const k of DERIVED_KEYS) delete stats[k];
+      files.push(stats as unknown as Omit<FileStats, 'identifierTable'>);
     }
     mergeIdentifierTables(table, p.identifierTable!);
   });
@@ -226,6 +243,7 @@ export function combineReports(parts: readonly ReportJson[], opts: CombineOption
     toolVersion: first.tool.version,
     tokenizer: first.tokenizer,
     modelKey: first.model.key,
+    ...(first.profile ? { profile: first.profile } : {}),
     scope: first.scope,
     spanEngine: first.spanEngine,
     window: first.window,
@@ -240,5 +258,11 @@ export function combineReports(parts: readonly ReportJson[], opts: CombineOption
   });
 }
 
+const PROFILE_NOTES: Record<ReportProfile['name'], string> = {
+  encoder: 'the encoder alone (embeddings, search, RoBERTa-shaped classifiers).',
+  seq2seq: 'encoder + one teacher-forced decoder pass per window (self-attention, cross-attention over the merged encoder output, feed-forward, LM head).',
+  classify: "CodeT5's classification recipe: encoder + a decoder pass over the unmerged source (its cross-attention reads the merged encoder output), LM head included.",
+};
+
 // Notes buildReport writes itself; combine must not repeat them.
-const buildReportNotesPrefix = ['FLOPs are analytic', 'Merging follows', 'Identifier spans come from', 'Scope includes', 'Counts use', 'Partial:'];
+const buildReportNotesPrefix = ['FLOPs are analytic', 'Whole-model FLOPs are for profile', 'Merging follows', 'Identifier spans come from', 'Scope includes', 'Counts use', 'Partial:'];

@@ -1,7 +1,6 @@
-// Messages between the workspace-report webview (media/report.js) and the extension, one
-// discriminated union per direction. Pure types and a validator: no `vscode`, no DOM. The webview
-// script is plain JS; it names these types through JSDoc `import()` types, so there is one
-// definition, here.
+// Messages between the workspace-report webview (src/webview/vscode-bridge.ts) and the extension,
+// one discriminated union per direction. Pure types and a validator: no `vscode`, no DOM. Both sides
+// import these types, so there is one definition, here.
 import type { ReportJson } from './schema';
 
 export const EXPORT_FORMATS = ['md', 'csv', 'json', 'html'] as const;

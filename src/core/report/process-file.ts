@@ -6,9 +6,10 @@ import { loadTokenizer } from '../tokenizer';
 import type { SpanResult, Tokenizer } from '../types';
 import { checkContent } from '../scan/classify';
 import { readRegularFile } from '../scan/read-source';
-import { errorText } from '../scan/walk';
+import { errorText } from '../error-text';
 import type { SkippedFile, SpanEngine } from './schema';
-import { analyzeText, type FileStats, type MergeScope, type WindowConfig } from './stats';
+import { analyzeText, type FileStats, type WindowConfig } from './stats';
+import type { MergeScope } from '../merge/scope';
 
 export interface FileTask {
   path: string;

@@ -10,7 +10,9 @@ import { buildReport } from './aggregate';
 import { FilePipeline, type FileTask, type PipelineConfig } from './process-file';
 import { addBatch, addOutcome, emptyBatchResult, makeBatches, type BatchResult } from './batch';
 import type { ReportJson, SpanEngine } from './schema';
-import type { MergeScope, WindowConfig } from './stats';
+import type { MergeScope } from '../merge/scope';
+import type { WindowConfig } from './stats';
+import type { ReportProfile } from './profile-flops';
 import type { Tokenizer } from '../types';
 
 export interface ReportOptions {
@@ -19,6 +21,8 @@ export interface ReportOptions {
   /** Display name of the tokenizer recorded in the report. */
   tokenizerName: string;
   modelKey: string;
+  /** Task profile of the whole-model FLOPs (default: the model's, see profile-flops.ts). */
+  profile?: ReportProfile;
   scope: MergeScope;
   /** Default tree-sitter. */
   spanEngine?: SpanEngine;
@@ -166,6 +170,7 @@ export async function runReport(opts: ReportOptions): Promise<ReportJson> {
     toolVersion: opts.toolVersion,
     tokenizer: opts.tokenizerName,
     modelKey: opts.modelKey,
+    ...(opts.profile ? { profile: opts.profile } : {}),
     scope: opts.scope,
     spanEngine: opts.spanEngine ?? 'tree-sitter',
     window: opts.window,

@@ -1,37 +1,20 @@
 // The report's JSON form: stable, versioned, documented in docs/report-json.md. The extension's
 // webview, exports and `report combine` all read this shape.
-import type { FileStats, IdentifierEntry, MergeScope, SummableStats, WindowConfig } from './stats';
+import type { FileStats, IdentifierEntry, SummableStats, WindowConfig } from './stats';
+import type { MergeScope } from '../merge/scope';
+import type { ReportProfile } from './profile-flops';
+// Skip reasons belong to the scanner (scan/ must not import report/); re-exported as part of the schema.
+export type { SkippedFile, SkipReason } from '../scan/types';
+import type { SkippedFile } from '../scan/types';
 
 export const REPORT_SCHEMA = 'subtoken-lens/report';
 export const REPORT_VERSION = 1;
 
-export type SkipReason =
-  | 'binary'
-  | 'too-large'
-  | 'invalid-utf8'
-  | 'vendored'
-  | 'generated'
-  | 'minified'
-  | 'not-source'
-  | 'unreadable'
-  | 'symlink-loop'
-  /** A FIFO, socket or device: never opened (a FIFO would block the read forever). */
-  | 'not-regular'
-  /** A symlink whose target lies outside the scanned folder (followed only when asked). */
-  | 'outside-root'
-  | 'empty'
-  | 'error';
-
 /** Where identifier spans come from: tree-sitter (exact, the default) or the lexical scanner
- *  (5-8x faster; agreement with tree-sitter measured in test/core/spans/lexical.test.ts; falls back
- *  to tree-sitter for languages it does not cover). */
+ *  (1.9x faster end to end, 3.6x for span extraction alone: BENCHMARKS.md; agreement with
+ *  tree-sitter measured in test/core/spans/lexical.test.ts; falls back to tree-sitter for languages
+ *  it does not cover). */
 export type SpanEngine = 'tree-sitter' | 'lexical';
-
-export interface SkippedFile {
-  path: string;
-  reason: SkipReason;
-  detail?: string;
-}
 
 /** Sums over a set of files, plus the figures derived from them. */
 export interface Totals extends SummableStats {
@@ -45,9 +28,14 @@ export interface Totals extends SummableStats {
   flopSavingPct: number;
   /** How much more code one window holds after merging: tokens / merged − 1, in percent. */
   contextGainPct: number;
+  /** Whole-model FLOPs of the report's `profile` (encoder + decoder + LM head; the encoder alone
+   *  for profile encoder), summed over windows: see profile-flops.ts. */
+  modelFlopsBefore: number;
+  modelFlopsAfter: number;
+  modelFlopSavingPct: number;
 }
 
-export type FileReport = Omit<FileStats, 'identifierTable'> & Pick<Totals, 'reductionPct' | 'flopsBefore' | 'flopsAfter' | 'flopSavingPct' | 'contextGainPct'>;
+export type FileReport = Omit<FileStats, 'identifierTable'> & Pick<Totals, 'reductionPct' | 'flopsBefore' | 'flopsAfter' | 'flopSavingPct' | 'contextGainPct' | 'modelFlopsBefore' | 'modelFlopsAfter' | 'modelFlopSavingPct'>;
 
 export interface TopIdentifier extends IdentifierEntry {
   name: string;
@@ -76,6 +64,8 @@ export interface ReportJson {
   tool: { name: string; version: string };
   tokenizer: string;
   model: { key: string; label: string };
+  /** The task profile of the whole-model FLOP figures (modelFlops*). Absent in older reports. */
+  profile?: ReportProfile;
   scope: MergeScope;
   /** Where identifier spans came from: 'tree-sitter' (exact) or 'lexical' (--spans lexical). */
   spanEngine: SpanEngine;

@@ -3,12 +3,11 @@
 import { SYNTAX_CATEGORIES, type Encoding, type SourceSpan, type SpanResult, type SyntaxCategory, type Tokenizer } from '../types';
 import { buildMergePlan, windowSavings, type MergePlan } from '../merge/plan';
 import { tokenPiece } from '../merge/lookup';
+import { spansForScope, type MergeScope } from '../merge/scope';
 import { CATEGORY_CODE, EMPTY_CATEGORY_RANGES } from '../spans/category-ranges';
 
 /** Histogram buckets: index k counts occurrences split into k subtokens; the last is "k or more". */
 export const HISTOGRAM_BUCKETS = 17;
-
-export type MergeScope = 'identifiers' | 'identifiers+strings';
 
 export type FileStatus =
   | 'ok'
@@ -47,7 +46,11 @@ export interface SummableStats {
   histogram: number[];
   categories: Record<SyntaxCategory, number>;
   windowsBefore: WindowSums;
+  /** The same windows after merging (see windowSumsAfter for why not re-packed). */
   windowsAfter: WindowSums;
+  /** Σ n·m over the windows (n, m: a window's length before and after merging, specials
+   *  included): with the sums above it gives whole-model FLOPs exactly (profile-flops.ts). */
+  windowsProduct: number;
 }
 
 export interface FileStats extends SummableStats {
@@ -88,29 +91,31 @@ export function windowSums(contentTokens: number, w: WindowConfig): WindowSums {
   return { count, sum, sumSq };
 }
 
-/** Spans to merge for a scope: identifiers, plus string contents that overlap no identifier. */
-export function spansForScope(spans: SpanResult, scope: MergeScope): SourceSpan[] {
-  if (scope === 'identifiers' || spans.strings.length === 0) return spans.identifiers;
-  const out: SourceSpan[] = [];
-  const ids = spans.identifiers;
-  let i = 0;
-  for (const s of spans.strings) {
-    while (i < ids.length && ids[i]!.end <= s.start) out.push(ids[i++]!);
-    // Template strings contain identifiers: keep the identifiers, drop the overlapping string span.
-    let j = i;
-    let overlaps = false;
-    while (j < ids.length && ids[j]!.start < s.end) {
-      if (ids[j]!.end > s.start) { overlaps = true; break; }
-      j++;
-    }
-    if (!overlaps) out.push(s);
+/**
+ * The one window rule, shared with the runtime (../runtime/windows.ts, used by `analyze`): a file
+ * is cut into windows of `capacity` content tokens BEFORE merging, and merging shortens each
+ * window in place (a group cut by a boundary merges within each part). The merged sequence is not
+ * re-packed into fewer, fuller windows, because (1) that is what the runtime runs and measures, so
+ * `report` and `analyze` give the same FLOPs for a file; (2) each merged window then holds exactly
+ * the code its unmerged window held, so outputs can be compared window by window; (3) re-packing
+ * would credit merging with FLOPs only a different batching saves. What re-packing would gain is
+ * reported apart, as contextGainPct.
+ */
+export function windowSumsAfter(windows: readonly (readonly [number, number])[], specials: number): { after: WindowSums; product: number } {
+  const after: WindowSums = { count: 0, sum: 0, sumSq: 0 };
+  let product = 0;
+  for (const [tokens, merged] of windows) {
+    const n = tokens + specials, m = merged + specials;
+    after.count++;
+    after.sum += m;
+    after.sumSq += m * m;
+    product += n * m;
   }
-  while (i < ids.length) out.push(ids[i++]!);
-  return out;
+  return { after, product };
 }
 
 /** The category of each token: that of its first non-whitespace character. */
-export function countCategories(text: string, enc: Encoding, spans: SpanResult | undefined): Record<SyntaxCategory, number> {
+function countCategories(text: string, enc: Encoding, spans: SpanResult | undefined): Record<SyntaxCategory, number> {
   // Counted by category code (index in SYNTAX_CATEGORIES), straight from the packed ranges.
   const byCode = new Float64Array(SYNTAX_CATEGORIES.length);
   const WHITESPACE = CATEGORY_CODE.whitespace, OTHER = CATEGORY_CODE.other;
@@ -187,6 +192,7 @@ export function analyzeText(input: AnalyzeTextInput): AnalyzedText {
     e.saved += saved;
   }
   const windows = windowSavings(plan, input.window.capacity).map((w): [number, number] => [w.tokens, w.merged]);
+  const { after: windowsAfter, product: windowsProduct } = windowSumsAfter(windows, input.window.specials);
   const status: FileStatus = !spans ? 'unsupported-language' : spans.hasErrors ? 'parse-errors' : 'ok';
   const stats: FileStats = {
     path: input.path,
@@ -206,7 +212,8 @@ export function analyzeText(input: AnalyzeTextInput): AnalyzedText {
     histogram,
     categories: countCategories(text, enc, spans),
     windowsBefore: windowSums(plan.tokenCount, input.window),
-    windowsAfter: windowSums(plan.mergedCount, input.window),
+    windowsAfter,
+    windowsProduct,
     windows,
     identifierTable,
   };

@@ -1,8 +1,11 @@
 // The CodeT5 encoder on onnxruntime-node, fed from embeddings so that merged positions can be run.
-// Loading: read config.json and the encoder ONNX, rewrite input_ids → inputs_embeds in memory, keep
-// the embedding matrix for lookups here, optionally prove the rewrite on a probe input, and create
-// the session on the best provider that loads.
+// Two routes into the same runtime: an ONNX export (read config.json and the encoder ONNX, rewrite
+// input_ids → inputs_embeds in memory, keep the embedding matrix for lookups here, optionally prove
+// the rewrite on a probe input), or a checkpoint (safetensors / pytorch_model.bin, no ONNX: the
+// project builds the encoder graph from the weights, cached beside them, see graph/). Either way the
+// session is created on the best provider that loads.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { EncoderConfig } from '../flops';
 import { type CountingModel, type GraphFlopCount, makeCountingModel, sumGraphFlops } from './graph-flops';
@@ -10,6 +13,10 @@ import { type T5Config, findEncoderFile, readT5Config, toEncoderConfig } from '.
 import { ModelError, decodeModel, encodeModel, inlineExternalData } from './onnx-model';
 import { type ProviderFailure, type SessionFactory, createSessionWithFallback } from './providers';
 import { INPUTS_EMBEDS, rewriteToInputsEmbeds } from './rewrite';
+import { type GraphSet, ensureBuiltGraphs, findCheckpointFiles } from './graph/cache';
+import type { WeightsFormat } from './weights/index';
+import { type EncoderGraphSpec, HIDDEN_STATES, LAST_HIDDEN_STATE } from './graph/encoder-graph';
+import { type EncoderParts, checkMergeLayer, deviceOfProvider, encoderSpecFromRuntimeGraph, noFlops, partGraphBytes } from './merge-layer';
 
 export interface LoadEncoderOptions {
   /** auto | cpu | cuda | dml | coreml (default auto). */
@@ -18,6 +25,22 @@ export interface LoadEncoderOptions {
   readonly probe?: boolean;
   /** Injected session creation, for tests of the provider fallback. */
   readonly sessionFactory?: SessionFactory;
+  /** Called before graphs are built from a checkpoint (seconds, once per checkpoint). */
+  readonly onGraphBuild?: (dir: string) => void;
+}
+
+/** How a model folder's encoder is loaded. */
+export type ModelRoute = 'onnx-export' | 'checkpoint';
+
+/** Where the graph came from, for folders loaded through the checkpoint route. */
+export interface CheckpointGraphInfo {
+  readonly weightsFormat: WeightsFormat;
+  readonly weightsFiles: readonly string[];
+  /** The cache folder holding the built graphs (undefined: built in memory, folder not writable). */
+  readonly graphDir?: string;
+  /** True when this load built the graphs; false when they came from the cache. */
+  readonly built: boolean;
+  readonly buildMs: number;
 }
 
 export interface RewriteProof {
@@ -29,7 +52,10 @@ export interface RewriteProof {
 
 export interface EncoderInfo {
   readonly dir: string;
+  /** The ONNX file run: the export, or the graph built from the checkpoint. */
   readonly onnxFile: string;
+  readonly route?: ModelRoute;
+  readonly checkpoint?: CheckpointGraphInfo;
   readonly config: T5Config;
   readonly encoderConfig: EncoderConfig;
   readonly vocabSize: number;
@@ -66,8 +92,11 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 export class T5EncoderRuntime {
-  private countingModel?: { cm: CountingModel; session: InferenceSession };
-  private readonly flopCache = new Map<number, GraphFlopCount>();
+  /** Counting copies by graph ('full', 'before-k', 'after-k'); null: a graph with no products. */
+  private readonly countingModels = new Map<string, { cm: CountingModel; session: InferenceSession } | null>();
+  private readonly flopCache = new Map<string, GraphFlopCount>();
+  private readonly parts = new Map<number, Promise<EncoderParts>>();
+  private spec?: EncoderGraphSpec;
 
   private constructor(
     readonly info: EncoderInfo,
@@ -82,6 +111,7 @@ export class T5EncoderRuntime {
   static async load(dir: string, opts: LoadEncoderOptions = {}): Promise<T5EncoderRuntime> {
     const t0 = performance.now();
     const config = readT5Config(dir);
+    if (modelRoute(dir) === 'checkpoint') return T5EncoderRuntime.loadCheckpoint(dir, config, opts, t0);
     const onnxFile = findEncoderFile(dir);
     const fileBytes = readFileSync(onnxFile);
     const model = decodeModel(fileBytes, onnxFile);
@@ -107,7 +137,7 @@ export class T5EncoderRuntime {
       throw new ModelError(`${onnxFile}: graph outputs are [${created.session.outputNames.join(', ')}], expected last_hidden_state`);
     }
     const info: EncoderInfo = {
-      dir, onnxFile, config, encoderConfig: toEncoderConfig(config, dir),
+      dir, onnxFile, route: 'onnx-export', config, encoderConfig: toEncoderConfig(config, dir),
       vocabSize: rw.vocabSize, dModel: rw.dModel, randomWeights: config.subtoken_lens_random_weights === true,
       provider: created.provider, providerFailures: created.failed, gatherNode: rw.gatherNode,
       repointedShapeReaders: rw.repointedShapeReaders, loadMs: 0,
@@ -117,6 +147,23 @@ export class T5EncoderRuntime {
     if (originalBytes) proof = await runtime.proveRewrite(originalBytes, created.provider);
     (runtime as { info: EncoderInfo }).info = { ...info, proof, loadMs: performance.now() - t0 };
     return runtime;
+  }
+
+  /** The checkpoint route: the encoder graph built from the weights already starts at inputs_embeds. */
+  private static async loadCheckpoint(dir: string, config: T5Config, opts: LoadEncoderOptions, t0: number): Promise<T5EncoderRuntime> {
+    const graphs = ensureBuiltGraphs(dir, { onBuild: opts.onGraphBuild });
+    checkGraphsMatchConfig(graphs, config, dir);
+    const bytes = graphs.encoderBytes();
+    const ort = await import('onnxruntime-node');
+    const created = await createSessionWithFallback(bytes, opts.device ?? 'auto', opts.sessionFactory);
+    const info: EncoderInfo = {
+      dir, onnxFile: graphs.encoderFile, route: 'checkpoint',
+      checkpoint: { weightsFormat: graphs.meta.weightsFormat, weightsFiles: graphs.meta.weightsFiles, graphDir: graphs.dir, built: graphs.built, buildMs: graphs.meta.buildMs },
+      config, encoderConfig: toEncoderConfig(config, dir), vocabSize: graphs.meta.vocabSize, dModel: graphs.meta.dModel,
+      randomWeights: config.subtoken_lens_random_weights === true,
+      provider: created.provider, providerFailures: created.failed, gatherNode: '', repointedShapeReaders: [], loadMs: performance.now() - t0,
+    };
+    return new T5EncoderRuntime(info, graphs.embeddings(), created.session, bytes, ort, opts.sessionFactory);
   }
 
   /** Original graph on ids vs rewritten graph on looked-up embeddings; the original is released after. */
@@ -162,6 +209,10 @@ export class T5EncoderRuntime {
 
   /** Runs the encoder; returns last_hidden_state row-major [batch, seq, dModel]. */
   async run(input: RunInput): Promise<Float32Array> {
+    return this.runSession(this.session, input, LAST_HIDDEN_STATE);
+  }
+
+  private async runSession(session: InferenceSession, input: RunInput, output: string): Promise<Float32Array> {
     const { embeds, batch, seq } = input;
     const d = this.info.dModel;
     if (seq < 1 || batch < 1) throw new RangeError(`cannot run the encoder on an empty sequence (batch ${batch}, seq ${seq})`);
@@ -171,24 +222,85 @@ export class T5EncoderRuntime {
       if (input.mask.length !== batch * seq) throw new RangeError(`attention_mask has ${input.mask.length} values, expected ${batch * seq}`);
       for (let i = 0; i < mask.length; i++) mask[i] = BigInt(input.mask[i]!);
     } else mask.fill(1n);
-    const out = await this.session.run({
+    const out = await session.run({
       [INPUTS_EMBEDS]: new this.ort.Tensor('float32', embeds, [batch, seq, d]),
       attention_mask: new this.ort.Tensor('int64', mask, [batch, seq]),
-    });
-    return out.last_hidden_state!.data as Float32Array;
+    }, [output]);
+    return out[output]!.data as Float32Array;
+  }
+
+  /** Encoder blocks: merge layers run from 0 (at the embeddings) to this (before the final norm). */
+  get layers(): number {
+    return this.info.config.num_layers;
+  }
+
+  /** The two graphs around merge layer k ≥ 1, built from this runtime's own graph on first use. */
+  private partsAt(k: number): Promise<EncoderParts> {
+    checkMergeLayer(k, this.layers);
+    let p = this.parts.get(k);
+    if (!p) {
+      p = (async () => {
+        this.spec ??= encoderSpecFromRuntimeGraph(this.rewrittenBytes, this.info);
+        const bytes = partGraphBytes(this.spec, k);
+        const device = deviceOfProvider(this.info.provider);
+        const before = (await createSessionWithFallback(bytes.before, device, this.sessionFactory)).session;
+        const after = (await createSessionWithFallback(bytes.after, device, this.sessionFactory)).session;
+        return { k, bytes, before, after };
+      })();
+      p.catch(() => this.parts.delete(k));
+      this.parts.set(k, p);
+    }
+    return p;
+  }
+
+  /**
+   * Blocks [0, k) on `input` (hidden states before the final norm, [batch, seq, dModel]); at k = 0
+   * the input itself (merging at the embeddings).
+   */
+  async runBeforeMerge(k: number, input: RunInput): Promise<Float32Array> {
+    checkMergeLayer(k, this.layers);
+    if (k === 0) return input.embeds;
+    return this.runSession((await this.partsAt(k)).before, input, HIDDEN_STATES);
+  }
+
+  /** Blocks [k, L) and the final norm on `input` (the merged hidden states); at k = 0 the whole encoder (`run`). */
+  async runAfterMerge(k: number, input: RunInput): Promise<Float32Array> {
+    checkMergeLayer(k, this.layers);
+    if (k === 0) return this.run(input);
+    return this.runSession((await this.partsAt(k)).after, input, LAST_HIDDEN_STATE);
   }
 
   /** Matrix-multiply FLOPs counted from the graph at sequence length `tokens` (batch 1). */
   async graphFlops(tokens: number): Promise<GraphFlopCount> {
-    const cached = this.flopCache.get(tokens);
+    return this.countFlops('full', () => this.rewrittenBytes, tokens);
+  }
+
+  /** Graph-counted FLOPs of the blocks before (`before`, on `tokens` positions) or after merge layer k. */
+  async partGraphFlops(k: number, part: 'before' | 'after', tokens: number): Promise<GraphFlopCount> {
+    checkMergeLayer(k, this.layers);
+    if (k === 0) return part === 'before' ? noFlops(tokens) : this.graphFlops(tokens);
+    const parts = await this.partsAt(k);
+    return this.countFlops(`${part}-${k}`, () => parts.bytes[part], tokens);
+  }
+
+  private async countFlops(key: string, bytes: () => Uint8Array, tokens: number): Promise<GraphFlopCount> {
+    const cacheKey = `${key}@${tokens}`;
+    const cached = this.flopCache.get(cacheKey);
     if (cached) return cached;
-    if (!this.countingModel) {
-      const cm = makeCountingModel(decodeModel(this.rewrittenBytes, this.info.onnxFile));
-      // The CPU is enough: this runs once per distinct length and only its shapes are used.
-      const session = await this.ort.InferenceSession.create(encodeModel(cm.model), { executionProviders: ['cpu'] });
-      this.countingModel = { cm, session };
+    let counting = this.countingModels.get(key);
+    if (counting === undefined) {
+      const model = decodeModel(bytes(), this.info.onnxFile);
+      // A part without blocks (before layer 0, after the last) has no products at all.
+      if (!(model.graph?.node ?? []).some((n) => n.opType === 'MatMul' || n.opType === 'Gemm')) counting = null;
+      else {
+        const cm = makeCountingModel(model);
+        // The CPU is enough: this runs once per distinct length and only its shapes are used.
+        counting = { cm, session: await this.ort.InferenceSession.create(encodeModel(cm.model), { executionProviders: ['cpu'] }) };
+      }
+      this.countingModels.set(key, counting);
     }
-    const { cm, session } = this.countingModel;
+    if (counting === null) return noFlops(tokens);
+    const { cm, session } = counting;
     const d = this.info.dModel;
     const out = await session.run(
       {
@@ -200,14 +312,22 @@ export class T5EncoderRuntime {
     const dims = new Map<string, readonly number[]>();
     for (const name of cm.probedOutputs) dims.set(name, out[name]!.dims);
     const count = sumGraphFlops(cm, dims, tokens);
-    this.flopCache.set(tokens, count);
+    this.flopCache.set(cacheKey, count);
     return count;
   }
 
   async release(): Promise<void> {
     await this.session.release();
-    if (this.countingModel) await this.countingModel.session.release();
-    this.countingModel = undefined;
+    for (const c of this.countingModels.values()) if (c) await c.session.release();
+    this.countingModels.clear();
+    for (const p of this.parts.values()) {
+      const parts = await p.catch(() => undefined);
+      if (parts) {
+        await parts.before.release();
+        await parts.after.release();
+      }
+    }
+    this.parts.clear();
   }
 }
 
@@ -223,8 +343,34 @@ export function checkTokenizerMatchesModel(tokenizerVocabSize: number, tokenizer
   }
 }
 
+/**
+ * How `dir` loads: its ONNX encoder export when it has one (as before checkpoints could be read),
+ * else its checkpoint weights. Neither: one ModelError naming both kinds of file.
+ */
+export function modelRoute(dir: string): ModelRoute {
+  try {
+    findEncoderFile(dir);
+    return 'onnx-export';
+  } catch (err) {
+    if (findCheckpointFiles(dir)) return 'checkpoint';
+    throw new ModelError(`${(err as Error).message}; and no checkpoint weights (model.safetensors, model.safetensors.index.json, pytorch_model.bin or pytorch_model.bin.index.json)`);
+  }
+}
+
+/** The built graphs were made from this folder's weights; config.json must describe the same model. */
+function checkGraphsMatchConfig(graphs: GraphSet, config: T5Config, dir: string): void {
+  const m = graphs.meta;
+  if (m.dModel !== config.d_model || m.vocabSize !== config.vocab_size || m.encoderLayers !== config.num_layers) {
+    throw new ModelError(`${dir}: the graphs built from the weights have d_model ${m.dModel}, vocab_size ${m.vocabSize}, ${m.encoderLayers} layers, but config.json says ${config.d_model}, ${config.vocab_size}, ${config.num_layers}`);
+  }
+}
+
 /** The token-embedding matrix of a model folder's encoder, without creating a session. */
 export function loadEmbeddingMatrix(dir: string): { embeddings: Float32Array; vocabSize: number; dModel: number; source: string } {
+  if (modelRoute(dir) === 'checkpoint') {
+    const graphs = ensureBuiltGraphs(dir);
+    return { embeddings: graphs.embeddings(), vocabSize: graphs.meta.vocabSize, dModel: graphs.meta.dModel, source: join(dir, graphs.meta.weightsFiles.find((f) => f !== 'config.json') ?? '') };
+  }
   const file = findEncoderFile(dir);
   const model = decodeModel(readFileSync(file), file);
   inlineExternalData(model, file);

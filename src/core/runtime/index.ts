@@ -11,9 +11,12 @@ export { splitIntoWindows, DEFAULT_WINDOW_CONTENT, type FileInput, type WindowIn
 export { analyzeFile, compareOutputs, RANDOM_WEIGHTS_NOTE, type AnalysisResult, type AnalyzeOptions, type WindowAnalysis, type StrategyResult, type GroupComparison, type WindowFlops, type LatencyStats } from './analysis';
 export { cosine, meanRows, quantile, median } from './compare';
 export { ensureEmbeddedModel, randomT5Weights, buildT5EncoderOnnx, embeddedConfig, EMBEDDED_DIMS, EMBEDDED_MODEL_KINDS, EMBEDDED_GENERATOR_VERSION, type EmbeddedModelKind } from './embedded-model';
-export { t5EncoderForward, relativePositionBucket, type T5Weights, type T5Dims, type T5LayerWeights } from './reference-t5';
+export type { T5Weights, T5Dims, T5LayerWeights } from './t5-graph-weights';
 export { mulberry32, normalSampler, normalArray } from './prng';
 export { planFile, type FilePlan } from './plan-input';
 export { resolveModelDir, modelDirFromSpec, loadTokenizerFor } from './resolve-model';
 export { encodeNpyFloat32 } from './npy';
 export { loadStateDict, loadT5Weights, t5WeightsFromStateDict, parseT5CheckpointConfig, WeightsError, type LoadedStateDict, type WeightsFormat, type StateDict, type T5CheckpointWeights, type T5CheckpointConfig } from './weights/index';
+export { ensureBuiltGraphs, findCheckpointFiles, buildEncoderGraph, buildDecoderGraph, GRAPH_BUILDER_VERSION, type GraphSet } from './graph/index';
+export { T5DecoderRuntime, readGenerationTokens, type DecoderInfo, type GenerationTokens } from './decoder';
+export { generateWithAndWithoutMerging, greedyDecode, compareIds, argmax, type GenerationComparison, type GenerationRun } from './generate';

@@ -3,8 +3,12 @@
 // else keeps its order, so the sequence (and the attention mask) shortens by Σ(|group| − 1).
 import { applyMerger, averageRows, loadMergerParams, type MergerParams } from './merger';
 
-export type MergeStrategy = 'none' | 'average' | 'learned';
-export const MERGE_STRATEGIES: readonly MergeStrategy[] = ['none', 'average', 'learned'];
+/** The strategies that merge: what a person chooses between (the extension's setting, `--strategy`). */
+export const MERGING_STRATEGIES = ['average', 'learned'] as const;
+export type MergingStrategy = (typeof MERGING_STRATEGIES)[number];
+/** Every strategy, 'none' (leave the sequence as it is) included. */
+export type MergeStrategy = 'none' | MergingStrategy;
+export const MERGE_STRATEGIES: readonly MergeStrategy[] = ['none', ...MERGING_STRATEGIES];
 
 export interface MergedSequence {
   /** Row-major [length, d]. */

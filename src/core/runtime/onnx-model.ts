@@ -11,8 +11,6 @@ export type GraphProto = onnx.IGraphProto;
 export type NodeProto = onnx.INodeProto;
 export type TensorProto = onnx.ITensorProto;
 
-export const TensorDataType = onnx.TensorProto.DataType;
-
 /** Thrown for anything wrong with a model file or folder; the message says what and where. */
 export class ModelError extends Error {
   override readonly name = 'ModelError';

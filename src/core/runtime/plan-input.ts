@@ -1,7 +1,7 @@
 // File → (content token ids, groups to merge) for the runtime: the core merge plan over
 // tree-sitter identifier spans (see src/core/merge/plan.ts for the alignment rules).
 import { buildMergePlan } from '../merge/plan';
-import { spansForScope, type MergeScope } from '../report/stats';
+import { spansForScope, type MergeScope } from '../merge/scope';
 import { isSupportedLanguage, languageForPath, type SpanExtractor } from '../spans';
 import type { Tokenizer } from '../types';
 import type { FileInput } from './windows';

@@ -1,30 +1,34 @@
-// `--model DIR|tiny|small`: a folder, or one of the embedded random-weight models.
+// `--model DIR|REPO|NAME`: a folder, a Hub repo fetched into the cache, or a model name
+// (named-models.ts: `embedded-tiny`/`tiny`, `codet5-small`, …).
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { EMBEDDED_MODEL_KINDS, type EmbeddedModelKind, ensureEmbeddedModel } from './embedded-model';
+import { ensureEmbeddedModel } from './embedded-model';
+import { EMBEDDED_MODEL_NAMES, HUB_MODEL_NAMES, namedModel } from './named-models';
+import { cachedHubModelDir, looksLikeHubRepo } from './hub-model-dir';
 import { readT5Config } from './model-dir';
 import { ModelError } from './onnx-model';
 import { defaultCacheDir, loadTokenizer, locateTokenizer } from '../tokenizer';
 import type { Tokenizer } from '../types';
 
 export function resolveModelDir(spec: string, cacheDir: string): string {
-  if ((EMBEDDED_MODEL_KINDS as readonly string[]).includes(spec) && !existsSync(spec)) {
-    return ensureEmbeddedModel(spec as EmbeddedModelKind, cacheDir);
-  }
+  const named = existsSync(spec) ? undefined : namedModel(spec); // a folder of that name wins
+  if (named?.kind === 'embedded') return ensureEmbeddedModel(named.embedded, cacheDir);
+  if (named?.kind === 'hub') return cachedHubModelDir(named.repo, cacheDir);
   const dir = resolve(spec);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new ModelError(`model "${spec}" is neither a folder nor an embedded model (${EMBEDDED_MODEL_KINDS.join(', ')})`);
+    if (looksLikeHubRepo(spec)) return cachedHubModelDir(spec, cacheDir); // fetched with `model fetch owner/name`
+    throw new ModelError(`model "${spec}" is not a folder, an embedded model (${EMBEDDED_MODEL_NAMES.join(', ')}), a named model (${Object.keys(HUB_MODEL_NAMES).join(', ')}) or a Hub repo "owner/name"`);
   }
   return dir;
 }
 
 /**
- * `--model` with the default cache folder; 'tiny' when not given. The folder's config.json is
+ * `--model` with the default cache folder; `embedded-tiny` when not given. The folder's config.json is
  * checked here (ModelConfigError: not a T5 encoder, or impossible sizes), before any command
  * reads weights, trains or computes a FLOP figure from it.
  */
 export function modelDirFromSpec(spec: string | undefined, cacheDir?: string): string {
-  const dir = resolveModelDir(spec ?? 'tiny', cacheDir ?? defaultCacheDir());
+  const dir = resolveModelDir(spec ?? 'embedded-tiny', cacheDir ?? defaultCacheDir());
   readT5Config(dir);
   return dir;
 }

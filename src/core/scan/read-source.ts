@@ -5,6 +5,7 @@
 // non-blocking and checked again (the check that counts), and no more than the limit is read.
 import { constants, promises as fs, type Stats } from 'node:fs';
 import { firstInvalidUtf8 } from './classify';
+import { errorText } from '../error-text';
 
 export type ReadRefusal = {
   ok: false;
@@ -34,7 +35,7 @@ export function fileKind(st: Stats): string {
 
 const notRegular = (st: Stats): ReadRefusal => ({ ok: false, reason: 'not-regular', detail: `not a regular file: ${fileKind(st)}` });
 const tooLarge = (size: number | string, limit: number): ReadRefusal => ({ ok: false, reason: 'too-large', detail: `${size} bytes > limit ${limit}` });
-const unreadable = (e: unknown): ReadRefusal => ({ ok: false, reason: 'unreadable', detail: e instanceof Error ? e.message : String(e) });
+const unreadable = (e: unknown): ReadRefusal => ({ ok: false, reason: 'unreadable', detail: errorText(e) });
 
 /** The bytes of a regular file of at most `maxBytes` bytes (symlinks followed); anything else is refused. */
 export async function readRegularFile(path: string, maxBytes: number): Promise<BytesRead> {

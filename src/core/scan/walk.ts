@@ -5,7 +5,8 @@
 import { promises as fs, type Stats } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import type { SkippedFile } from '../report/schema';
+import type { SkippedFile } from './types';
+import { errorText } from '../error-text';
 import { extensionOf, generatedByName, METADATA_DIRS, OTHER_CODE_EXTENSIONS, shardOf, VENDORED_DIRS } from './classify';
 import { fileKind, readRegularFile } from './read-source';
 
@@ -63,7 +64,7 @@ async function readIgnore(file: string): Promise<Ignore | undefined> {
 }
 
 /** Whether `real` is `realRoot` or below it (path.relative, so /a/bc is not inside /a/b). */
-export function isInside(realRoot: string, real: string): boolean {
+function isInside(realRoot: string, real: string): boolean {
   const rel = relative(realRoot, real);
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
@@ -212,8 +213,4 @@ function direntKind(ent: import('node:fs').Dirent): string {
   if (ent.isCharacterDevice()) return 'a character device';
   if (ent.isBlockDevice()) return 'a block device';
   return 'an entry of unknown type';
-}
-
-export function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

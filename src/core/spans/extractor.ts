@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import TreeSitter = require('web-tree-sitter');
 import type { Language, Query, Tree } from 'web-tree-sitter';
 import type { SpanResult } from '../types';
+import { errorText } from '../error-text';
 import { buildCapturePlan, CAPTURE_IDENTIFIER, CAPTURE_STRING, type CapturePlan } from './capture-plan';
 import { buildNodeTypeTables } from './categorize';
 import { adoptRuntimeModule } from './cursor-access';
@@ -72,10 +73,6 @@ function startRuntime(opts: SpanExtractorOptions): Promise<void> {
     });
   }
   return runtimeStart;
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 export class SpanExtractor {

@@ -7,7 +7,7 @@ import { TokenizerLoadError } from './errors';
 
 /** Vocabulary tokens that a complete merges file may leave unmade (special tokens aside), before
  *  it is called truncated: a few trained tokens can lose their rule, a cut-off file loses a tail. */
-export function unmadeTokenTolerance(vocabSize: number): number {
+function unmadeTokenTolerance(vocabSize: number): number {
   return Math.max(16, Math.ceil(vocabSize * 0.005));
 }
 

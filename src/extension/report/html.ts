@@ -1,15 +1,23 @@
-// The report webview's HTML: a strict CSP (nothing remote; scripts only with a fresh nonce; styles
-// and the bundled chart.js from the extension's own folders). Data never goes into the HTML: it
-// arrives by postMessage. Pure, so test/extension/reportHtml.test.ts checks the policy.
+// The report webview's HTML shell: a strict CSP (nothing remote; the one script only with a fresh
+// nonce; the stylesheet from the extension's own folder), the title and buttons, and an empty
+// #report that the renderer bundle (dist/media/report-view.js, the same one the HTML export
+// inlines) fills. Data never goes into the HTML: it arrives by postMessage. Pure, so
+// test/extension/reportWebview.test.ts checks the policy.
 import { randomBytes } from 'node:crypto';
+import { REPORT_VIEW_SCRIPT, REPORT_VIEW_STYLE } from '../../core/report/format/report-view-assets';
+
+/** The renderer's files, relative to the extension's folder (what `npm run build` writes). */
+export const REPORT_VIEW_FILES = {
+  script: ['dist', 'media', REPORT_VIEW_SCRIPT],
+  style: ['dist', 'media', REPORT_VIEW_STYLE],
+} as const;
 
 export interface ReportHtmlInput {
   /** webview.cspSource */
   readonly cspSource: string;
-  /** asWebviewUri of media/report.js, media/report.css and dist/media/chart.umd.min.js. */
+  /** asWebviewUri of REPORT_VIEW_FILES. */
   readonly scriptUri: string;
   readonly styleUri: string;
-  readonly chartUri: string;
   readonly nonce?: string;
 }
 
@@ -49,16 +57,7 @@ export function reportHtml(input: ReportHtmlInput): string {
   </div>
 </header>
 <p id="status" role="status">Scanning the workspace…</p>
-<section id="totals" hidden></section>
-<section id="charts" hidden>
-  <figure><figcaption>Identifier occurrences by number of subtokens</figcaption><canvas id="histogram"></canvas></figure>
-  <figure><figcaption>Tokens by syntax category</figcaption><canvas id="categories"></canvas></figure>
-</section>
-<section id="languages" hidden><h2>Languages</h2><table id="language-table"></table></section>
-<section id="identifiers" hidden><h2>Identifiers that merging shortens most</h2><table id="identifier-table"></table></section>
-<section id="files" hidden><h2>Files</h2><table id="file-table"></table></section>
-<section id="skipped" hidden><h2>Skipped files</h2><table id="skipped-table"></table></section>
-<script nonce="${nonce}" src="${attr(input.chartUri)}"></script>
+<main id="report"></main>
 <script nonce="${nonce}" src="${attr(input.scriptUri)}"></script>
 </body>
 </html>`;

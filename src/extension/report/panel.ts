@@ -4,15 +4,14 @@
 // a file link opens inside that folder and nowhere else. After a reload VS Code restores the panel
 // through the serializer: the webview keeps the report in its state, the folder is remembered in
 // the workspace state.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
-import { formatCsv, formatHtml, formatMarkdown, runReport, type ReportJson } from '../../core/report';
+import { formatCsv, formatHtml, formatMarkdown, loadReportViewAssets, runReport, type ReportJson } from '../../core/report';
 import type { Ctx } from '../ctx';
 import { WEBVIEW_REPORT } from '../manifest';
 import { WINDOW_CAPACITY } from '../services';
-import { reportHtml } from './html';
+import { REPORT_VIEW_FILES, reportHtml } from './html';
 import { parseFromWebview, type ExportFormat, type ToWebview } from '../../core/report/messages';
 import { progressText, reportJobs, reportPatterns } from './scope';
 import { checkReportLink, isInsideFolder } from './links';
@@ -70,9 +69,8 @@ export class ReportPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(ext, 'media', 'icon.png');
     panel.webview.html = reportHtml({
       cspSource: panel.webview.cspSource,
-      scriptUri: uri('media', 'report.js'),
-      styleUri: uri('media', 'report.css'),
-      chartUri: uri('dist', 'media', 'chart.umd.min.js'),
+      scriptUri: uri(...REPORT_VIEW_FILES.script),
+      styleUri: uri(...REPORT_VIEW_FILES.style),
     });
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
@@ -226,7 +224,7 @@ export class ReportPanel implements vscode.Disposable {
     const text = format === 'md' ? formatMarkdown(report)
       : format === 'csv' ? formatCsv(report)
       : format === 'json' ? `${JSON.stringify(report, null, 2)}\n`
-      : formatHtml(report, readFileSync(join(this.ctx.extCtx.extensionPath, 'dist', 'media', 'chart.umd.min.js'), 'utf8'));
+      : formatHtml(report, loadReportViewAssets(join(this.ctx.extCtx.extensionPath, 'dist')));
     await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
     this.ctx.log.info(`exported report to ${target.fsPath}`);
     void vscode.window.showInformationMessage(`Subtoken Lens: report exported to ${target.fsPath}`);
@@ -249,7 +247,8 @@ function webviewOptions(ctx: Ctx): vscode.WebviewPanelOptions & vscode.WebviewOp
   return {
     enableScripts: true,
     retainContextWhenHidden: false,
-    localResourceRoots: [vscode.Uri.joinPath(ctx.extCtx.extensionUri, 'media'), vscode.Uri.joinPath(ctx.extCtx.extensionUri, 'dist', 'media')],
+    // The renderer's script and stylesheet are all the page loads.
+    localResourceRoots: [vscode.Uri.joinPath(ctx.extCtx.extensionUri, 'dist', 'media')],
   };
 }
 

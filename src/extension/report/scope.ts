@@ -2,6 +2,7 @@
 // include/exclude patterns, VS Code's `files.exclude`, the size limit and the worker count. Pure (no
 // `vscode`), so test/extension/reportScope.test.ts checks the pattern translation.
 import type { ReportProgress } from '../../core/report/run';
+import { bytesOf } from '../../core/report/format/numbers';
 
 /** Worker threads for a report: every core but one, which stays with the editor. */
 export function reportJobs(cores: number): number {
@@ -86,9 +87,8 @@ export function reportPatterns(input: ReportScopeInput): { include: string[]; ex
 export function progressText(p: ReportProgress): { message: string; percent: number } {
   if (p.phase === 'walking') return { message: 'listing files…', percent: 0 };
   const percent = p.total > 0 ? Math.min(100, (p.done / p.total) * 100) : 100;
-  const mb = (b: number) => (b / 1e6).toFixed(b >= 1e7 ? 0 : 1);
   return {
-    message: `${p.done}/${p.total} files (${mb(p.bytesDone)}/${mb(p.bytesTotal)} MB)${p.current ? ` · ${p.current}` : ''}`,
+    message: `${p.done}/${p.total} files (${bytesOf(p.bytesDone, p.bytesTotal)})${p.current ? ` · ${p.current}` : ''}`,
     percent,
   };
 }

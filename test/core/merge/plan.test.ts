@@ -37,14 +37,30 @@ test('a token straddling a span boundary belongs to no span and flags the occurr
   assert.equal(plan.mergedCount, 5);
 });
 
-test('merged length is n − Σ(|g| − 1) on real CodeT5 tokens and tree-sitter spans', async () => {
+test('merged length is that of the sequence built by collapsing each identifier\'s tokens, on real CodeT5 tokens and tree-sitter spans', async () => {
   const text = 'def get_user_by_id(self, user_id):\n    return self.user_cache.lookup_by_id(user_id)\n';
   const ex = await extractor('python');
   const spans = ex.extract(text, 'python');
   const e = codet5().encode(text);
   const plan = buildMergePlan(text, e, spans.identifiers);
-  const sum = plan.groups.reduce((s, g) => s + g.tokenCount - 1, 0);
-  assert.equal(plan.mergedCount, e.length - sum);
+  // Built here without the plan: a token belongs to the identifier whose span holds its characters
+  // (one leading space aside); consecutive tokens of one identifier become one position.
+  const owner = (t: number): number => {
+    const start = text[e.starts[t]!] === ' ' ? e.starts[t]! + 1 : e.starts[t]!;
+    return spans.identifiers.findIndex((s) => start < e.ends[t]! && start >= s.start && e.ends[t]! <= s.end);
+  };
+  const merged: string[] = [];
+  for (let t = 0; t < e.length; t++) {
+    const s = owner(t);
+    if (s >= 0 && t > 0 && owner(t - 1) === s) continue;
+    merged.push(s >= 0 ? `<${text.slice(spans.identifiers[s]!.start, spans.identifiers[s]!.end)}>` : text.slice(e.starts[t]!, e.ends[t]!));
+  }
+  assert.equal(plan.mergedCount, merged.length, merged.join('|'));
+  assert.equal(plan.tokenCount, e.length);
+  // Each of the 7 identifier occurrences is one position, in source order.
+  assert.deepEqual(merged.filter((m) => m.startsWith('<')),
+    ['<get_user_by_id>', '<self>', '<user_id>', '<self>', '<user_cache>', '<lookup_by_id>', '<user_id>']);
+  assert.ok(merged.length < e.length, 'multi-token identifiers were merged');
   // Every group's tokens lie inside its identifier, and concatenate to it (modulo one leading space).
   for (const g of plan.groups) {
     const s = spans.identifiers[g.span]!;

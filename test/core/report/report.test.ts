@@ -116,7 +116,7 @@ test('every format renders the same numbers', () => {
   assert.match(md, /\| python \|/);
   const csv = formatCsv(single).trim().split('\n');
   assert.equal(csv.length, 1 + single.files.length + single.skipped.length);
-  const html = formatHtml(single, '/* chart */');
+  const html = formatHtml(single, { script: '/* renderer */', style: '' });
   assert.match(html, /<script type="application\/json" id="report-data">/);
   assert.doesNotMatch(html, /https?:\/\/(?!www\.w3)/, 'no remote resources');
   const data = JSON.parse(html.split('id="report-data">')[1]!.split('</script>')[0]!) as ReportJson;
@@ -143,5 +143,10 @@ test('the lexical span engine gives nearly the same report, and says so', async 
 test('a cancelled run stops with an abort error', async () => {
   const ac = new AbortController();
   ac.abort();
-  await assert.rejects(runReport(options(root, { signal: ac.signal })));
+  await assert.rejects(runReport(options(root, { signal: ac.signal })), { name: 'AbortError' });
+  // The signal's own reason is what the run rejects with, so a caller can tell its cancel apart.
+  const withReason = new AbortController();
+  const reason = new Error('stopped by the user');
+  withReason.abort(reason);
+  await assert.rejects(runReport(options(root, { signal: withReason.signal })), (e: unknown) => e === reason);
 });

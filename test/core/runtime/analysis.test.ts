@@ -61,6 +61,34 @@ describe('analyzeFile on the embedded tiny model', () => {
     assert.ok(JSON.parse(JSON.stringify(r)).windows.length === 2, 'JSON-able');
   });
 
+  it('times interleaved runs once for strategies of identical shapes, and reports the speed-up with its interval and verdict', { timeout: 60000 }, async () => {
+    const ids = Array.from({ length: 200 }, (_, i) => (i * 31 + 7) % 32000 + 3);
+    const groups = [[4, 5, 6], [20, 21], [50, 51, 52, 53]];
+    // A second strategy of the same shapes (a different reducer: the first token's row).
+    const firstRow: typeof averageReducer = (rows) => Float32Array.from(rows[0]!);
+    const r = await analyzeFile(rt, { ids, groups }, {
+      strategies: [{ name: 'average', reducer: averageReducer }, { name: 'learned', reducer: firstRow }], runs: 6, warmup: 1,
+      timeBudgetMs: 400, targetHalfWidth: 1e-9, maxRuns: 40,
+    });
+    const [avg, learned] = r.windows[0]!.strategies;
+    assert.ok(avg!.latency.runs > 6 && avg!.latency.runs <= 40, `the budget adds runs beyond the minimum: ${avg!.latency.runs}`);
+    assert.equal(r.windows[0]!.unmergedLatency.runs, avg!.latency.runs, 'interleaved: as many runs of each');
+    assert.deepEqual(learned!.latency, avg!.latency, 'one timing shared');
+    assert.equal(learned!.timingSharedWith, 'average');
+    assert.equal(avg!.timingSharedWith, undefined);
+    assert.notEqual(learned!.maxAbsDiff, avg!.maxAbsDiff, 'outputs are each strategy\'s own');
+    const i = r.totals.speedupInterval.average!;
+    assert.ok(i.low <= i.speedup && i.speedup <= i.high && i.confidence === 0.95);
+    assert.equal(i.verdict, i.low > 1 ? 'faster' : i.high < 1 ? 'slower' : 'within noise');
+    assert.equal(r.totals.realisedSpeedup.average, i.speedup);
+    assert.deepEqual(r.totals.speedupInterval.learned, i);
+    const json = JSON.parse(JSON.stringify(r));
+    assert.ok(['faster', 'slower', 'within noise'].includes(json.totals.speedupInterval.average.verdict));
+    // Without a budget: exactly `runs` timed runs.
+    const fixed = await analyzeFile(rt, { ids, groups }, { strategies: [{ name: 'average', reducer: averageReducer }], runs: 3, warmup: 1 });
+    assert.equal(fixed.windows[0]!.strategies[0]!.latency.runs, 3);
+  });
+
   it('compareOutputs gives cosine 1 and zero differences for identical runs without groups', () => {
     const out = Float32Array.from({ length: 3 * 4 }, (_, i) => Math.sin(i + 1));
     const c = compareOutputs(out, out, 4, [], Int32Array.from([0, 1, 2]), new Int32Array(0));

@@ -9,7 +9,7 @@ import { embeddedConfig, ensureEmbeddedModel, randomT5Weights, EMBEDDED_DIMS } f
 import { loadEncoder, maxAbsDiff } from '../../../src/core/runtime/encoder';
 import { graphOf, readModelFile, tensorToFloat32 } from '../../../src/core/runtime/onnx-model';
 import { mulberry32, normalSampler } from '../../../src/core/runtime/prng';
-import { type T5Weights, relativePositionBucket, t5EncoderForward } from '../../../src/core/runtime/reference-t5';
+import { type T5Weights, relativePositionBucket, t5EncoderForward } from '../../support/reference-t5';
 import { REF_DIR, readCases, tinyModelDir } from './helpers';
 
 /** Weights of export A, found through the MatMul node names (initializers are renamed onnx::MatMul_N). */

@@ -5,8 +5,18 @@ import {
 } from '../../../src/core/spans/category-ranges';
 import { SYNTAX_CATEGORIES, type CategoryRange } from '../../../src/core/types';
 
-test('codes are indices into SYNTAX_CATEGORIES', () => {
-  for (const [i, c] of SYNTAX_CATEGORIES.entries()) assert.equal(CATEGORY_CODE[c], i);
+test('every category survives the packed form: one distinct byte-sized code each, decoded back to itself', () => {
+  // One range per category, with gaps so nothing is joined: packing then unpacking (and building
+  // from the codes) must give every category back, which fails if two categories share a code, a
+  // code does not fit the Uint8Array, or decoding reads another table than encoding wrote.
+  const ranges: CategoryRange[] = SYNTAX_CATEGORIES.map((category, i) => ({ start: 2 * i, end: 2 * i + 1, category }));
+  assert.deepEqual(categoryRangesToArray(categoryRangesFromArray(ranges)), ranges);
+  const b = new CategoryRangeBuilder();
+  for (const r of ranges) b.add(r.start, r.end, CATEGORY_CODE[r.category]);
+  assert.deepEqual(categoryRangesToArray(b.finish()), ranges);
+  const codes = SYNTAX_CATEGORIES.map((c) => CATEGORY_CODE[c]);
+  assert.equal(new Set(codes).size, codes.length, `codes ${codes.join(',')} repeat`);
+  for (const code of codes) assert.ok(Number.isInteger(code) && code >= 0 && code <= 255, `code ${code} does not fit a byte`);
 });
 
 test('the builder drops empty ranges and joins adjacent string pieces only', () => {

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import {
   GRAMMAR_FILES, GRAMMAR_PACKS, SUPPORTED_LANGUAGES, languageForPath, languageForVsCodeId,
 } from '../../../src/core/spans';
+import { OTHER_CODE_EXTENSIONS } from '../../../src/core/scan/classify';
 
 test('languageForPath maps extensions case-insensitively and rejects unknown ones', () => {
   const cases: [string, string | undefined][] = [
@@ -38,5 +39,14 @@ test('every mapped language is supported, and every grammar file exists in its n
   }
   for (const l of ['python', 'javascript', 'typescript', 'tsx', 'java', 'go', 'rust', 'c', 'cpp', 'csharp', 'ruby', 'php']) {
     assert.ok(SUPPORTED_LANGUAGES.includes(l), l);
+  }
+});
+
+test('the scanner\'s list of code without a grammar names no language that has one', () => {
+  // scan/classify.ts keeps its own list (it must not import spans/); a language that gains a
+  // grammar has to leave it, or the list says "no grammar" about a supported language.
+  for (const [ext, language] of Object.entries(OTHER_CODE_EXTENSIONS)) {
+    assert.equal(languageForPath(`x${ext}`), undefined, `${ext} has a grammar (${languageForPath(`x${ext}`)})`);
+    assert.ok(!SUPPORTED_LANGUAGES.includes(language), `${language} has a grammar`);
   }
 });

@@ -1,10 +1,11 @@
 // The lexical fast path (src/core/spans/lexical) against its reference, tree-sitter + the .scm
 // queries (SpanExtractor.extract): exact agreement on constructs each scanner handles, and
-// measured agreement on real files of every language found on this machine.
+// measured agreement on real files that every checkout has (PORTABLE_SOURCES in
+// test/support/files.ts: the repository's examples and scripts, pinned packages in node_modules).
 //
 // Disagreement classes that remain (measured; see the thresholds below):
-// - tree-sitter error recovery: in files that do not parse (macro-heavy C/C++ headers such as
-//   EGL/GLX/pb_ds, where `PB_DS_CLASS_T_DEC` hides the syntax) tree-sitter turns keywords into
+// - tree-sitter error recovery: in files that do not parse (macro-heavy C/C++ headers, where a
+//   macro such as `PB_DS_CLASS_T_DEC` hides the syntax) tree-sitter turns keywords into
 //   identifiers (`const`, `void`, `typename`) and `#endif`/`#include` into `other`; the lexer keeps
 //   them keywords. Error-free files agree to ≥ 99.9%.
 // - contextual keywords decided by the parse: JS/TS `get`/`set`/`static`/`from`/`type`/`module`
@@ -14,16 +15,14 @@
 // - C# interpolation format clauses (`$"{x:F2}"`): the lexer reads `F2` as a name.
 // - Rust macro fragment specifiers (`$x:literal`) and primitive type names in paths (`std::str`).
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { SpanExtractor } from '../../../src/core/spans';
 import { categoryRangesToArray } from '../../../src/core/spans/category-ranges';
 import { LEXICAL_LANGUAGES, lexicalSpans } from '../../../src/core/spans/lexical';
 import { addAgreement, emptyCounts, rates, type AgreementCounts } from '../../../src/core/spans/lexical/agreement';
 import type { CategoryRange, SpanResult } from '../../../src/core/types';
+import { PORTABLE_SOURCES, portableSources } from '../../support/files';
 
-const REPO = resolve(__dirname, '../../..');
 const REQUIRED = ['python', 'javascript', 'typescript', 'tsx', 'java', 'go', 'rust', 'c', 'cpp', 'csharp', 'ruby', 'php'];
 
 let extractor: SpanExtractor;
@@ -130,70 +129,37 @@ test('degenerate inputs give a result, never a crash', () => {
 
 // --- Real files ------------------------------------------------------------------------------
 
-/** Roots per language where this machine keeps real source; missing folders are skipped. */
-const REAL_ROOTS: Record<string, [string[], RegExp]> = {
-  python: [['/root/.pyenv/versions/3.11.7/lib/python3.11'], /\.py$/],
-  javascript: [[join(REPO, 'node_modules/protobufjs/src'), join(REPO, 'node_modules/commander/lib'), join(REPO, 'node_modules/tsx/dist')], /\.(m?js|cjs)$/],
-  typescript: [[join(REPO, 'node_modules/@types/node'), join(REPO, 'src'), join(REPO, 'node_modules/typescript/lib')], /\.ts$/],
-  c: [['/usr/include', '/root/.pyenv/src', '/root/.pyenv/versions/3.11.7/include'], /\.[ch]$/],
-  cpp: [['/usr/include/c++/12/ext', '/usr/include/c++/12/bits'], /\.(cc|cpp|hpp|h|tcc)$/],
-  php: [['/usr/lib/google-cloud-sdk/platform/google_appengine/php'], /\.php$/],
-  go: [['/usr/share/doc/git/contrib/persistent-https', join(REPO, 'examples/go')], /\.go$/],
-  rust: [[join(REPO, 'examples/rust')], /\.rs$/],
-  java: [[join(REPO, 'examples/java')], /\.java$/],
-  csharp: [['/usr/lib/node_modules/npm/node_modules/node-gyp/lib'], /\.cs$/],
-};
+/** Real code per language, the same on every machine (test/support/files.ts). */
 const BUDGET = 250_000;
 
-function realFiles(language: string): { path: string; text: string }[] {
-  const entry = REAL_ROOTS[language];
-  if (!entry) return [];
-  const [roots, re] = entry;
-  const out: { path: string; text: string }[] = [];
-  let left = BUDGET;
-  const walk = (dir: string, depth: number): void => {
-    let names: string[];
-    try { names = readdirSync(dir).sort(); } catch { return; }
-    for (const name of names) {
-      if (left <= 0) return;
-      const p = join(dir, name);
-      let st;
-      try { st = statSync(p); } catch { continue; }
-      if (st.isDirectory()) { if (depth < 5 && name !== 'site-packages' && name !== 'node_modules') walk(p, depth + 1); continue; }
-      if (!re.test(name) || st.size === 0 || st.size > 100_000) continue;
-      const text = readFileSync(p, 'utf8');
-      if (text.includes('\uFFFD')) continue;
-      out.push({ path: p, text });
-      left -= text.length;
-    }
-  };
-  for (const r of roots) walk(r, 0);
-  return out;
-}
-
 /**
- * Measured thresholds (all files, error-free or not) with a small margin. Identifier F1 and
- * category agreement; languages with little or no code on disk are measured on the snippets.
+ * Thresholds: identifier F1 and category agreement measured on PORTABLE_SOURCES plus the snippets
+ * above, with a small margin. The inputs are the same bytes on every machine, so a drop below
+ * them is a change in the scanner (or in tree-sitter), not a different machine. Measured
+ * (identifier F1 / categories): python 99.96 / 99.94 %, javascript 100.00 / 99.99 %, typescript
+ * 99.55 / 99.92 %, c and cpp (tree-sitter's own C sources) 99.97 / 99.94 %, go, rust, java, php
+ * 100 / 100 %; tsx, csharp and ruby have no such files and are measured on the snippets (100 %).
  */
 const THRESHOLDS: Record<string, { f1: number; cat: number }> = {
   python: { f1: 0.999, cat: 0.999 },
-  javascript: { f1: 0.998, cat: 0.999 },
+  javascript: { f1: 0.999, cat: 0.999 },
   typescript: { f1: 0.993, cat: 0.998 },
-  c: { f1: 0.95, cat: 0.985 },
-  cpp: { f1: 0.97, cat: 0.99 },
-  go: { f1: 0.995, cat: 0.995 },
-  rust: { f1: 0.98, cat: 0.98 },
-  java: { f1: 0.995, cat: 0.995 },
-  csharp: { f1: 0.995, cat: 0.995 },
-  php: { f1: 0.99, cat: 0.99 },
-  ruby: { f1: 0.98, cat: 0.98 },
-  tsx: { f1: 0.995, cat: 0.995 },
+  c: { f1: 0.998, cat: 0.998 },
+  cpp: { f1: 0.998, cat: 0.998 },
+  go: { f1: 0.999, cat: 0.999 },
+  rust: { f1: 0.999, cat: 0.999 },
+  java: { f1: 0.999, cat: 0.999 },
+  csharp: { f1: 0.999, cat: 0.999 },
+  php: { f1: 0.999, cat: 0.999 },
+  ruby: { f1: 0.999, cat: 0.999 },
+  tsx: { f1: 0.999, cat: 0.999 },
 };
 
 test('real files: agreement with tree-sitter per language', () => {
   const lines: string[] = [];
   for (const language of LEXICAL_LANGUAGES) {
-    const files = realFiles(language);
+    const files = portableSources(language, BUDGET);
+    if (PORTABLE_SOURCES[language]) assert.ok(files.length > 0, `${language}: no file found under ${PORTABLE_SOURCES[language]!.roots.join(', ')}`);
     const counts: AgreementCounts = emptyCounts();
     let errorFree = emptyCounts();
     for (const { text } of files) {

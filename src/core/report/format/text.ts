@@ -6,20 +6,30 @@ import { csvNumber, csvText, markdownText, terminalLine, terminalText } from '..
 import { SYNTAX_CATEGORIES } from '../../types';
 import type { ReportJson, Totals } from '../schema';
 import { bucketLabel, bytes, flops, int, pct } from './numbers';
+import { profileLabel } from '../profile-label';
 
 type Row = string[];
 
-const LANGUAGE_HEADER = ['language', 'files', 'bytes', 'identifiers', 'split 2+', 'subtokens', 'merged', 'reduction', 'windows', 'FLOPs before', 'FLOPs after', 'FLOP saving'];
+/** The profile the whole-model columns are for; a report from before profiles has none. */
+function profileName(r: ReportJson): string | undefined {
+  return r.profile && r.totals.modelFlopsBefore !== undefined ? profileLabel(r.profile) : undefined;
+}
 
-function languageRow(name: string, t: Totals): Row {
+function languageHeader(r: ReportJson): Row {
+  const base = ['language', 'files', 'bytes', 'identifiers', 'split 2+', 'subtokens', 'merged', 'reduction', 'windows', 'encoder FLOPs before', 'encoder FLOPs after', 'encoder FLOP saving'];
+  return r.profile && r.totals.modelFlopsBefore !== undefined ? [...base, `whole-model FLOP saving (${r.profile.name})`] : base;
+}
+
+function languageRow(r: ReportJson, name: string, t: Totals): Row {
   return [
     name, int(t.files), bytes(t.bytes), int(t.identifiers), int(t.splitIdentifiers), int(t.tokens), int(t.merged),
-    pct(t.reductionPct), `${int(t.windowsBefore.count)} → ${int(t.windowsAfter.count)}`, flops(t.flopsBefore), flops(t.flopsAfter), pct(t.flopSavingPct),
+    pct(t.reductionPct), int(t.windowsBefore.count), flops(t.flopsBefore), flops(t.flopsAfter), pct(t.flopSavingPct),
+    ...(profileName(r) ? [pct(t.modelFlopSavingPct)] : []),
   ];
 }
 
 function languageRows(r: ReportJson): Row[] {
-  return [...Object.entries(r.languages).map(([name, t]) => languageRow(name, t)), languageRow('TOTAL', r.totals)];
+  return [...Object.entries(r.languages).map(([name, t]) => languageRow(r, name, t)), languageRow(r, 'TOTAL', r.totals)];
 }
 
 function topRows(r: ReportJson, limit: number): Row[] {
@@ -61,7 +71,8 @@ function headline(r: ReportJson): string {
   const t = r.totals;
   return `${int(t.files)} files, ${int(t.identifiers)} identifier occurrences (${int(t.splitIdentifiers)} split into 2+ subtokens): ` +
     `${int(t.tokens)} subtokens → ${int(t.merged)} after merging (${pct(t.reductionPct)} shorter; one window holds ${pct(t.contextGainPct)} more code). ` +
-    `Estimated ${r.model.label} encoder FLOPs: ${flops(t.flopsBefore)} → ${flops(t.flopsAfter)} (${pct(t.flopSavingPct)} saved).`;
+    `Estimated ${r.model.label} encoder FLOPs: ${flops(t.flopsBefore)} → ${flops(t.flopsAfter)} (${pct(t.flopSavingPct)} saved)` +
+    (profileName(r) ? `; whole model, profile ${profileName(r)}: ${flops(t.modelFlopsBefore)} → ${flops(t.modelFlopsAfter)} (${pct(t.modelFlopSavingPct)} saved).` : '.');
 }
 
 export function formatTable(r: ReportJson, topLimit = 20): string {
@@ -69,7 +80,7 @@ export function formatTable(r: ReportJson, topLimit = 20): string {
     `Subtoken Lens report: ${terminalLine(r.root)}${r.shard ? ` (shard ${r.shard.index + 1}/${r.shard.count})` : ''} — tokenizer ${terminalLine(r.tokenizer)}, scope ${terminalLine(r.scope)}, spans ${terminalLine(r.spanEngine)}`,
     headline(r),
     '',
-    textTable(LANGUAGE_HEADER, languageRows(r)),
+    textTable(languageHeader(r), languageRows(r)),
     '',
     'Subtokens per identifier occurrence:',
     textTable(['subtokens', 'occurrences', 'share'], histogramRows(r.totals)),
@@ -88,13 +99,13 @@ export function formatMarkdown(r: ReportJson, topLimit = 30): string {
   const parts = [
     `# Subtoken Lens report: ${markdownText(r.root)}`,
     '',
-    `Tokenizer: ${markdownText(r.tokenizer)} · model for FLOPs: ${markdownText(r.model.label)} · scope: ${markdownText(r.scope)} · spans: ${markdownText(r.spanEngine)} · window: ${r.window.capacity + r.window.specials} tokens${r.shard ? ` · shard ${r.shard.index + 1}/${r.shard.count}` : ''}`,
+    `Tokenizer: ${markdownText(r.tokenizer)} · model for FLOPs: ${markdownText(r.model.label)}${profileName(r) ? ` · profile: ${markdownText(profileName(r)!)}` : ''} · scope: ${markdownText(r.scope)} · spans: ${markdownText(r.spanEngine)} · window: ${r.window.capacity + r.window.specials} tokens${r.shard ? ` · shard ${r.shard.index + 1}/${r.shard.count}` : ''}`,
     '',
     headline(r),
     '',
     '## By language',
     '',
-    mdTable(LANGUAGE_HEADER, languageRows(r)),
+    mdTable(languageHeader(r), languageRows(r)),
     '',
     '## Subtokens per identifier occurrence',
     '',
@@ -106,8 +117,8 @@ export function formatMarkdown(r: ReportJson, topLimit = 30): string {
   ];
   if (r.topIdentifiers.length) parts.push('', '## Top identifiers by tokens saved', '', mdTable(['identifier', 'subtokens', 'occurrences', 'saved'], topRows(r, topLimit)));
   parts.push('', '## Files', '', mdTable(
-    ['file', 'language', 'status', 'subtokens', 'merged', 'reduction', 'FLOP saving'],
-    r.files.map((f) => [f.path, f.language, f.status, int(f.tokens), int(f.merged), pct(f.reductionPct), pct(f.flopSavingPct)]),
+    ['file', 'language', 'status', 'subtokens', 'merged', 'reduction', 'encoder FLOP saving', ...(profileName(r) ? [`whole-model FLOP saving (${r.profile!.name})`] : [])],
+    r.files.map((f) => [f.path, f.language, f.status, int(f.tokens), int(f.merged), pct(f.reductionPct), pct(f.flopSavingPct), ...(profileName(r) ? [pct(f.modelFlopSavingPct)] : [])]),
   ));
   if (r.skipped.length) parts.push('', '## Skipped', '', mdTable(['path', 'reason', 'detail'], r.skipped.map((s) => [s.path, s.reason, s.detail ?? ''])));
   parts.push('', ...r.notes.map((n) => `> ${markdownText(n)}`));
@@ -124,11 +135,15 @@ const CSV_TEXT_COLUMNS = new Set(['path', 'language', 'status', 'skip_reason']);
  */
 export function formatCsv(r: ReportJson): string {
   const header = ['path', 'language', 'status', 'bytes', 'identifiers', 'split_identifiers', 'identifier_subtokens', 'subtokens', 'merged', 'reduction_pct',
-    'windows_before', 'windows_after', 'flops_before', 'flops_after', 'flop_saving_pct', ...SYNTAX_CATEGORIES.map((c) => `tokens_${c}`), 'skip_reason'];
+    'windows_before', 'windows_after', 'flops_before', 'flops_after', 'flop_saving_pct',
+    // Whole-model FLOPs of the report's profile (the JSON's `profile`; empty in reports made before profiles).
+    'model_flops_before', 'model_flops_after', 'model_flop_saving_pct', ...SYNTAX_CATEGORIES.map((c) => `tokens_${c}`), 'skip_reason'];
   const rows = r.files.map((f) => [f.path, f.language, f.status, f.bytes, f.identifiers, f.splitIdentifiers, f.identifierTokens, f.tokens, f.merged,
     f.reductionPct.toFixed(3), f.windowsBefore.count, f.windowsAfter.count, f.flopsBefore, f.flopsAfter, f.flopSavingPct.toFixed(3),
+    f.modelFlopsBefore ?? '', f.modelFlopsAfter ?? '', f.modelFlopSavingPct?.toFixed(3) ?? '',
     ...SYNTAX_CATEGORIES.map((c) => f.categories[c]), '']);
-  for (const s of r.skipped) rows.push([s.path, '', 'skipped', '', '', '', '', '', '', '', '', '', '', '', '', ...SYNTAX_CATEGORIES.map(() => ''), `${s.reason}: ${s.detail ?? ''}`]);
+  const numberColumns = header.length - 3 - SYNTAX_CATEGORIES.length - 1; // between status and the categories
+  for (const s of r.skipped) rows.push([s.path, '', 'skipped', ...new Array<string>(numberColumns).fill(''), ...SYNTAX_CATEGORIES.map(() => ''), `${s.reason}: ${s.detail ?? ''}`]);
   const cell = (v: string | number, column: number) => (CSV_TEXT_COLUMNS.has(header[column]!) ? csvText(String(v)) : csvNumber(v));
   return [header.map(csvText).join(','), ...rows.map((row) => row.map(cell).join(','))].join('\n') + '\n';
 }

@@ -87,7 +87,7 @@ export function lockPath(cacheDir: string, repo: string, revision: string): stri
   return join(modelsRoot(cacheDir), '.locks', `${owner}--${name}--${revisionDirName(revision)}.lock`);
 }
 
-function folderBytes(dir: string): number {
+export function folderBytes(dir: string): number {
   let total = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, entry.name);

@@ -19,23 +19,22 @@ import {
 } from './cache';
 import { FetchModelError, isOfflineError, networkErrorCode } from './errors';
 import { acquireLock } from './lock';
+import { chooseWeights, COMPANION_FILES, CONFIG_FILE, shardsOf, type FetchedWeightsFormat } from './weights-choice';
 import { removeInside } from './safe-remove';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, httpGet, readCapped, TransportError, type HttpResponse, type Timeouts,
 } from './transport';
 
-export const DEFAULT_MODEL_REPO = 'Xenova/codet5-small';
+export const DEFAULT_MODEL_REPO = 'Salesforce/codet5-small';
 export const DEFAULT_ENDPOINT = 'https://huggingface.co';
 /** The Hub's file list of even a large repo is well under 1 MiB; anything past this is not a file list. */
 export const MAX_API_ANSWER_BYTES = 16 * 1024 * 1024;
 
-/** What a model folder for the runtime needs: fetched when `files` is not given. */
-export const DEFAULT_REQUIRED_FILES: readonly string[] = ['config.json', 'onnx/encoder_model.onnx'];
-/** Fetched when the repo has them; absent ones are skipped. */
-export const DEFAULT_OPTIONAL_FILES: readonly string[] = [
-  'onnx/encoder_model.onnx_data', 'vocab.json', 'merges.txt', 'tokenizer.json', 'tokenizer_config.json',
-  'special_tokens_map.json', 'added_tokens.json',
-];
+/**
+ * When `files` is not given: config.json, the weights of the first usable format the repo has
+ * (weights-choice.ts), and these when the repo has them.
+ */
+export const DEFAULT_OPTIONAL_FILES: readonly string[] = COMPANION_FILES;
 
 export interface FetchProgress {
   readonly file: string;
@@ -54,7 +53,11 @@ export interface FetchProgress {
 export interface FetchModelOptions {
   readonly repo: string;
   readonly revision?: string;
-  /** Files that must exist in the repo. Default: DEFAULT_REQUIRED_FILES (+ DEFAULT_OPTIONAL_FILES). */
+  /**
+   * Files that must exist in the repo. Default: config.json and the first usable weights format
+   * (safetensors, sharded safetensors, pytorch_model.bin, sharded .bin, else an ONNX encoder export),
+   * plus DEFAULT_OPTIONAL_FILES.
+   */
   readonly files?: readonly string[];
   /** Files fetched only if the repo has them. Default: DEFAULT_OPTIONAL_FILES when `files` is not given, else none. */
   readonly optionalFiles?: readonly string[];
@@ -74,6 +77,8 @@ export interface FetchModelOptions {
   readonly allowUnverified?: boolean;
   /** Longest wait for a connection. Default 30 s. */
   readonly connectTimeoutMs?: number;
+  /** What to do when the Hub cannot be reached (default: copy the model folder by hand, or use --model DIR). */
+  readonly offlineHint?: string;
   /** Longest wait for any byte once connected (answer headers, then between body chunks). Default 60 s. */
   readonly idleTimeoutMs?: number;
 }
@@ -84,6 +89,8 @@ export interface FetchModelResult {
   readonly revision: string;
   readonly commit?: string;
   readonly files: readonly ModelManifestFile[];
+  /** The weights format chosen when `files` was not given. */
+  readonly weightsFormat?: FetchedWeightsFormat;
   /** True when the cache already held this commit and nothing was downloaded. */
   readonly fromCache: boolean;
   /** Bytes that were already on disk from an earlier, interrupted download. */
@@ -138,8 +145,9 @@ export async function fetchModel(o: FetchModelOptions): Promise<FetchModelResult
   checkRevision(revision);
   const endpoint = (o.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, '');
   if (!/^https?:\/\//.test(endpoint)) throw new FetchModelError('bad-input', `endpoint must be an http(s) URL, got ${JSON.stringify(o.endpoint)}`);
-  const required = o.files ?? DEFAULT_REQUIRED_FILES;
-  const optional = o.optionalFiles ?? (o.files ? [] : DEFAULT_OPTIONAL_FILES);
+  const chooseFromRepo = o.files === undefined;
+  let required: readonly string[] = o.files ?? [CONFIG_FILE];
+  let optional = o.optionalFiles ?? (o.files ? [] : DEFAULT_OPTIONAL_FILES);
   [...required, ...optional].forEach(checkFilePath);
   const retries = o.retries ?? 3;
   const what = `${o.repo}@${revision}`;
@@ -150,7 +158,8 @@ export async function fetchModel(o: FetchModelOptions): Promise<FetchModelResult
     connectMs: positive(o.connectTimeoutMs, 'connectTimeoutMs') ?? DEFAULT_CONNECT_TIMEOUT_MS,
     idleMs: positive(o.idleTimeoutMs, 'idleTimeoutMs') ?? DEFAULT_IDLE_TIMEOUT_MS,
   };
-  const net: Transfer = { headers, signal: o.signal, timeouts, ctx: { what, target } };
+  const offlineHint = o.offlineHint ?? `copy the model folder by hand to ${target} or use --model DIR`;
+  const net: Transfer = { headers, signal: o.signal, timeouts, ctx: { what, target, offlineHint } };
 
   throwIfAborted(o.signal, what);
   const release = acquireLock(lockPath(o.cacheDir, o.repo, revision), what);
@@ -161,28 +170,40 @@ export async function fetchModel(o: FetchModelOptions): Promise<FetchModelResult
     const commit = typeof info.sha === 'string' && /^[0-9a-f]{40}$/.test(info.sha) ? info.sha : undefined;
     const siblings = new Map<string, Sibling>();
     for (const s of info.siblings as Sibling[]) if (s && typeof s.rfilename === 'string') siblings.set(s.rfilename, s);
+    const choice = chooseFromRepo ? chooseWeights(new Set(siblings.keys()), what) : undefined;
+    if (choice) {
+      required = [...required, ...choice.files];
+      optional = [...choice.optionalFiles, ...optional];
+    }
     const missing = required.filter((f) => !siblings.has(f));
     if (missing.length > 0) {
       const present = [...siblings.keys()].slice(0, 30).join(', ');
       throw new FetchModelError('not-found', `${what} has no ${missing.join(', ')} (files there: ${present || 'none'})`);
     }
-    const wanted = [...new Set([...required, ...optional.filter((f) => siblings.has(f))])].map((path) => expectedOf(path, siblings.get(path)!));
-    const unverifiable = wanted.filter(isUnverifiable).map((w) => w.path);
-    if (unverifiable.length > 0 && !o.allowUnverified) {
-      throw new FetchModelError('unverified', `${what}: the Hub lists neither a size nor a hash for ${unverifiable.join(', ')}, so nothing about it could be checked; refusing it (--allow-unverified / allowUnverified accepts such files, marked unverified)`);
-    }
+    // A shard index goes first: its shards join the list once it is read (step 3).
+    const shardIndex = choice?.sharded ? choice.files[0] : undefined;
+    const ordered = shardIndex ? [shardIndex, ...required.filter((f) => f !== shardIndex)] : required;
+    const wanted = [...new Set([...ordered, ...optional.filter((f) => siblings.has(f))])].map((path) => expectedOf(path, siblings.get(path)!));
+    const refuseUnverifiable = (list: readonly Expected[]) => {
+      const unverifiable = list.filter(isUnverifiable).map((w) => w.path);
+      if (unverifiable.length > 0 && !o.allowUnverified) {
+        throw new FetchModelError('unverified', `${what}: the Hub lists neither a size nor a hash for ${unverifiable.join(', ')}, so nothing about it could be checked; refusing it (--allow-unverified / allowUnverified accepts such files, marked unverified)`);
+      }
+    };
+    refuseUnverifiable(wanted);
+    const format = choice ? { weightsFormat: choice.format } : {};
 
     // 2. Already cached at this commit?
     if (!o.force && commit && existsSync(target)) {
       const m = readManifest(target);
       const have = new Map(m?.files.map((f) => [f.path, f]));
-      const complete = m?.commit === commit && wanted.every((w) => {
-        const f = have.get(w.path);
-        const p = join(target, w.path);
-        return f && existsSync(p) && statSync(p).size === f.size;
+      // Every wanted file in the manifest (shards were added to it at install) and every listed file intact.
+      const complete = m?.commit === commit && wanted.every((w) => have.has(w.path)) && m.files.every((f) => {
+        const p = join(target, f.path);
+        return existsSync(p) && statSync(p).size === f.size;
       });
       if (m && complete) {
-        return { dir: target, repo: o.repo, revision, commit, files: m.files, fromCache: true, resumedBytes: 0, downloadedBytes: 0 };
+        return { dir: target, repo: o.repo, revision, commit, files: m.files, ...format, fromCache: true, resumedBytes: 0, downloadedBytes: 0 };
       }
     }
 
@@ -192,7 +213,7 @@ export async function fetchModel(o: FetchModelOptions): Promise<FetchModelResult
     mkdirSync(staging, { recursive: true });
     writeFileSync(join(staging, STAGING_COMMIT_FILE), commit ?? '');
 
-    const total = wanted.every((w) => w.size !== undefined) ? wanted.reduce((a, w) => a + w.size!, 0) : undefined;
+    let total = totalOf(wanted);
     let doneBytes = 0;
     let resumedBytes = 0;
     let downloadedBytes = 0;
@@ -228,6 +249,14 @@ export async function fetchModel(o: FetchModelOptions): Promise<FetchModelResult
         }
         renameSync(finalPath + '.part', finalPath);
       }
+      if (exp.path === shardIndex) {
+        const known = new Set(wanted.map((w) => w.path));
+        const shards = shardsOf(finalPath, exp.path, new Set(siblings.keys()), what).filter((s) => !known.has(s));
+        const more = shards.map((path) => expectedOf(path, siblings.get(path)!));
+        refuseUnverifiable(more);
+        wanted.splice(i + 1, 0, ...more);
+        total = totalOf(wanted);
+      }
       report(verified.size, verified.size, 'done', verified.unverified === true);
       doneBytes += verified.size;
       installed.push(verified);
@@ -242,11 +271,15 @@ export async function fetchModel(o: FetchModelOptions): Promise<FetchModelResult
     writeFileSync(join(staging, MANIFEST_FILE_NAME), JSON.stringify(manifest, null, 2) + '\n');
     rmSync(join(staging, STAGING_COMMIT_FILE), { force: true });
     installFolder(staging, target, o.cacheDir);
-    return { dir: target, repo: o.repo, revision, ...(commit ? { commit } : {}), files: installed, fromCache: false, resumedBytes, downloadedBytes };
+    return { dir: target, repo: o.repo, revision, ...(commit ? { commit } : {}), files: installed, ...format, fromCache: false, resumedBytes, downloadedBytes };
   } finally {
     release();
   }
 }
+
+/** Bytes of all files when the Hub lists every size. */
+const totalOf = (list: readonly Expected[]): number | undefined =>
+  list.every((w) => w.size !== undefined) ? list.reduce((a, w) => a + w.size!, 0) : undefined;
 
 /** Moves a finished staging folder onto the target, replacing an older copy. */
 function installFolder(staging: string, target: string, cacheDir: string): void {
@@ -299,12 +332,12 @@ async function readFileList(apiUrl: string, net: Transfer): Promise<{ sha?: unkn
   return info as { sha?: unknown; siblings: unknown[] };
 }
 
-interface ErrorContext { what: string; target: string; kind?: 'repo' | 'file'; file?: string }
+interface ErrorContext { what: string; target: string; offlineHint: string; kind?: 'repo' | 'file'; file?: string }
 
 function offlineError(e: unknown, url: string, ctx: ErrorContext): FetchModelError {
   return new FetchModelError(
     'offline',
-    `no network (${networkErrorCode(e)} reaching ${new URL(url).host}): copy the model folder by hand to ${ctx.target} or use --model DIR`,
+    `no network (${networkErrorCode(e)} reaching ${new URL(url).host}): ${ctx.offlineHint}`,
     { cause: e },
   );
 }
@@ -316,7 +349,7 @@ function transferError(e: unknown, url: string, net: Transfer): FetchModelError 
   const thing = net.ctx.kind === 'file' ? `file ${net.ctx.file} of ${net.ctx.what}` : net.ctx.what;
   if (e instanceof TransportError) {
     if (e.kind === 'redirect') return new FetchModelError('redirect', `${thing}: ${e.message}`, { cause: e });
-    const hint = e.kind === 'connect-timeout' ? `; check the network and the endpoint, or copy the model folder by hand to ${net.ctx.target}` : '';
+    const hint = e.kind === 'connect-timeout' ? `; check the network and the endpoint, or ${net.ctx.offlineHint}` : '';
     return new FetchModelError('timeout', `${thing}: ${e.message}${hint}`, { cause: e });
   }
   if (isOfflineError(e)) return offlineError(e, url, net.ctx);

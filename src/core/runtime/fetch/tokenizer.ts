@@ -41,7 +41,10 @@ export async function fetchTokenizer(o: FetchTokenizerOptions): Promise<FetchTok
   const target = join(root, name);
   if (escapes(root, target)) throw new FetchModelError('bad-input', `tokenizer name ${JSON.stringify(name)} does not name a folder inside ${root}`);
 
-  const fetched = await fetchModel({ ...o, files: [...TOKENIZER_FILES], optionalFiles: [...TOKENIZER_OPTIONAL_FILES] });
+  const fetched = await fetchModel({
+    ...o, files: [...TOKENIZER_FILES], optionalFiles: [...TOKENIZER_OPTIONAL_FILES],
+    offlineHint: `copy ${TOKENIZER_FILES.join(' and ')} by hand into ${target}, or use --tokenizer DIR`,
+  });
   mkdirSync(root, { recursive: true });
   // A fresh, exclusive staging folder beside the target (same file system, so the rename is atomic).
   const tmp = mkdtempSync(join(root, `.${name}.tmp-`));

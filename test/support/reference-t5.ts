@@ -2,45 +2,10 @@
 // (T5LayerNorm, T5Attention with bidirectional relative position buckets, T5DenseReluDense,
 // T5Stack). It is slow (float64 loops) and exists only to check ONNX graphs independently: first
 // against the PyTorch reference outputs in shared/reference/t5-tiny, then against the ONNX models
-// this project generates.
+// this project generates. A test oracle, so it lives under test/, not in the runtime.
+import type { T5Weights } from '../../src/core/runtime/t5-graph-weights';
 
-export interface T5Dims {
-  readonly dModel: number;
-  readonly dKv: number;
-  readonly heads: number;
-  readonly dFf: number;
-  readonly layers: number;
-  readonly vocabSize: number;
-  readonly numBuckets: number;
-  readonly maxDistance: number;
-  readonly eps: number;
-}
-
-export interface T5LayerWeights {
-  /** RMS norm weight before self-attention, [d]. */
-  readonly ln0: Float32Array;
-  /** Projections in [in, out] layout (x·W), as torch exports store them after constant folding. */
-  readonly q: Float32Array;
-  readonly k: Float32Array;
-  readonly v: Float32Array;
-  /** [inner, d]. */
-  readonly o: Float32Array;
-  /** RMS norm weight before the feed-forward block, [d]. */
-  readonly ln1: Float32Array;
-  /** [d, dFf] and [dFf, d]. */
-  readonly wi: Float32Array;
-  readonly wo: Float32Array;
-}
-
-export interface T5Weights {
-  readonly dims: T5Dims;
-  /** [vocab, d]. */
-  readonly embeddings: Float32Array;
-  /** Block 0's relative attention bias table, [numBuckets, heads]. */
-  readonly relativeBias: Float32Array;
-  readonly layers: readonly T5LayerWeights[];
-  readonly finalLn: Float32Array;
-}
+export type { T5Dims, T5LayerWeights, T5Weights } from '../../src/core/runtime/t5-graph-weights';
 
 /**
  * HF `_relative_position_bucket` for the bidirectional (encoder) case, in float32 arithmetic for the

@@ -1,0 +1,269 @@
+// What a rendered report shows, computed from the ReportJson alone: the cards, the charts' data, the
+// tables and the notes, with every figure already formatted. The one DOM renderer
+// (src/webview/report-view.ts) draws this for both the VS Code webview and the self-contained HTML
+// export, so the two cannot show different figures. Pure and DOM-free: it runs in node tests and
+// in the browser bundle alike (only type imports and pure modules).
+import type { ReportJson, Totals } from './schema';
+import { describeShards } from './shard-set';
+import { flops, int, pct } from './format/numbers';
+import { profileLabel } from './profile-label';
+
+/** A headline figure. `value` is split where a line may break: each part stays on one line, so
+ *  "9.41 TFLOP → 8.54 TFLOP" wraps, if at all, before the arrow and never inside a number. */
+export interface CardView {
+  readonly label: string;
+  readonly value: readonly string[];
+}
+
+/** One table cell: what it shows and what it sorts by. `link` marks a reported file's path (the
+ *  webview opens it; the export shows it as text). */
+export interface Cell {
+  readonly text: string;
+  readonly sortKey: number | string;
+  readonly link?: string;
+}
+
+export interface ColumnView {
+  readonly label: string;
+  /** Right-aligned, never wrapped, sorted largest first on the first click. */
+  readonly numeric: boolean;
+}
+
+export interface TableView {
+  /** DOM id of the table; stable, the end-to-end tests find tables by it. */
+  readonly id: 'language-table' | 'identifier-table' | 'file-table' | 'skipped-table';
+  readonly title: string;
+  readonly columns: readonly ColumnView[];
+  readonly rows: readonly (readonly Cell[])[];
+  /** A row kept last whatever the sort (the TOTAL of the language table). */
+  readonly footer?: readonly Cell[];
+  /** What the table leaves out, when it does. */
+  readonly note?: string;
+}
+
+export interface DatasetView {
+  readonly label: string;
+  readonly data: readonly number[];
+}
+
+export interface ChartView {
+  /** DOM id of the chart's canvas. */
+  readonly id: 'histogram' | 'language-chart' | 'identifier-chart' | 'categories';
+  readonly title: string;
+  readonly kind: 'bar' | 'doughnut';
+  /** Bars along the x axis (labels on the y axis), for long labels such as identifiers. */
+  readonly horizontal: boolean;
+  readonly labels: readonly string[];
+  readonly datasets: readonly DatasetView[];
+  /** Axis titles: the category axis and the value axis. */
+  readonly categoryAxis?: string;
+  readonly valueAxis?: string;
+  /** Shown under the chart: what it leaves out, or why it is empty. */
+  readonly note?: string;
+  /** Nothing to draw: the renderer shows `note` instead of an empty chart. */
+  readonly empty: boolean;
+}
+
+export interface ReportView {
+  readonly title: string;
+  /** Tokenizer, model, scope, spans, window: how the numbers were made. */
+  readonly meta: string;
+  /** Set when the report covers part of the tree (one shard, or a partial combine). */
+  readonly coverage?: string;
+  readonly cards: readonly CardView[];
+  readonly charts: readonly ChartView[];
+  readonly tables: readonly TableView[];
+  readonly notes: readonly string[];
+}
+
+/** Longest table shown; longer lists are cut, and the table says so. */
+export const TABLE_ROW_LIMIT = 500;
+/** Bars in the top-identifiers chart. */
+export const CHART_TOP_IDENTIFIERS = 15;
+
+export function reportView(r: ReportJson): ReportView {
+  return {
+    title: `Subtoken Lens report: ${r.root}`,
+    meta: metaLine(r),
+    ...coverage(r),
+    cards: cards(r),
+    charts: [histogramChart(r.totals), languageChart(r), identifierChart(r), categoryChart(r.totals)],
+    tables: [languageTable(r), identifierTable(r), fileTable(r), skippedTable(r)],
+    notes: [...r.notes],
+  };
+}
+
+function metaLine(r: ReportJson): string {
+  return [
+    `Tokenizer ${r.tokenizer}`,
+    `FLOPs for ${r.model.label} (analytic estimate)`,
+    `scope ${r.scope}`,
+    `spans ${r.spanEngine}`,
+    `${r.window.capacity + r.window.specials}-token windows`,
+    ...(r.shard ? [`shard ${r.shard.index + 1}/${r.shard.count}`] : []),
+  ].join(' · ');
+}
+
+function coverage(r: ReportJson): { coverage?: string } {
+  if (r.shards) {
+    return { coverage: `Partial report: it holds ${describeShards(r.shards)}. The files of the missing shards are in no figure below.` };
+  }
+  if (r.shard && r.shard.count > 1) {
+    return { coverage: `One shard: this report covers ${describeShards({ count: r.shard.count, indexes: [r.shard.index] })} of the tree; combine the shards for the whole.` };
+  }
+  return {};
+}
+
+const share = (part: number, whole: number) => pct((100 * part) / Math.max(1, whole));
+
+function cards(r: ReportJson): CardView[] {
+  const t = r.totals;
+  const windowSize = r.window.capacity + r.window.specials;
+  return [
+    { label: 'Files', value: [int(t.files)] },
+    { label: 'Identifier occurrences', value: [int(t.identifiers)] },
+    { label: 'Split into 2+ subtokens', value: [int(t.splitIdentifiers), `(${share(t.splitIdentifiers, t.identifiers)})`] },
+    { label: 'Subtokens → merged', value: [int(t.tokens), `→ ${int(t.merged)}`] },
+    { label: 'Sequence reduction', value: [pct(t.reductionPct)] },
+    { label: 'Encoder FLOPs (est.)', value: [flops(t.flopsBefore), `→ ${flops(t.flopsAfter)}`] },
+    { label: 'Encoder FLOPs saved (est.)', value: [pct(t.flopSavingPct)] },
+    // The whole model's saving beside the encoder's: for CodeT5 the decoder runs too and merging barely touches it.
+    ...(r.profile && t.modelFlopSavingPct !== undefined
+      ? [{ label: `Whole-model FLOPs saved (est., ${profileLabel(r.profile)})`, value: [pct(t.modelFlopSavingPct)] }]
+      : []),
+    { label: `${windowSize}-token windows`, value: [int(t.windowsBefore.count), `→ ${int(t.windowsAfter.count)}`] },
+    { label: 'Context gain per window', value: [`+${pct(t.contextGainPct)}`] },
+  ];
+}
+
+/**
+ * Occurrences by number of subtokens, from 2 up to the last non-empty bucket. Single-subtoken
+ * occurrences (most of any code base) are left out and counted in the note: merging leaves them
+ * as they are, and their bar would flatten every other one.
+ */
+function histogramChart(t: Totals): ChartView {
+  const h = t.histogram;
+  const last = h.length - 1;
+  let end = last;
+  while (end >= 2 && (h[end] ?? 0) === 0) end--;
+  const labels: string[] = [];
+  const data: number[] = [];
+  for (let k = 2; k <= end; k++) {
+    labels.push(k === last ? `${k}+` : String(k));
+    data.push(h[k] ?? 0);
+  }
+  const single = h[1] ?? 0;
+  const empty = data.every((n) => n === 0);
+  return {
+    id: 'histogram', title: 'Identifier occurrences by subtokens (2 or more)', kind: 'bar', horizontal: false,
+    labels, datasets: [{ label: 'identifier occurrences', data }],
+    categoryAxis: 'subtokens per occurrence', valueAxis: 'occurrences',
+    note: empty
+      ? 'No identifier occurrence is split into 2 or more subtokens.'
+      : `Leaves out the ${int(single)} occurrences (${share(single, t.identifiers)}) that are one subtoken already: merging does not change them.`,
+    empty,
+  };
+}
+
+/** Languages, most subtokens first (the order of the language table). */
+function languagesBySize(r: ReportJson): [string, Totals][] {
+  return Object.entries(r.languages).sort((a, b) => b[1].tokens - a[1].tokens || (a[0] < b[0] ? -1 : 1));
+}
+
+function languageChart(r: ReportJson): ChartView {
+  const langs = languagesBySize(r);
+  return {
+    id: 'language-chart', title: 'Saving by language', kind: 'bar', horizontal: false,
+    labels: langs.map(([name]) => name),
+    datasets: [
+      { label: 'sequence reduction %', data: langs.map(([, t]) => round1(t.reductionPct)) },
+      { label: 'encoder FLOP saving % (est.)', data: langs.map(([, t]) => round1(t.flopSavingPct)) },
+    ],
+    valueAxis: '%',
+    empty: langs.length === 0,
+    ...(langs.length === 0 ? { note: 'No file was analysed.' } : {}),
+  };
+}
+
+function identifierChart(r: ReportJson): ChartView {
+  const top = r.topIdentifiers.slice(0, CHART_TOP_IDENTIFIERS);
+  return {
+    id: 'identifier-chart', title: `Top ${top.length} identifiers by tokens saved`, kind: 'bar', horizontal: true,
+    labels: top.map((t) => t.name),
+    datasets: [{ label: 'tokens saved', data: top.map((t) => t.saved) }],
+    valueAxis: 'tokens saved',
+    empty: top.length === 0,
+    ...(top.length === 0 ? { note: 'No identifier is shortened by merging.' } : {}),
+  };
+}
+
+function categoryChart(t: Totals): ChartView {
+  const cats = Object.entries(t.categories).filter(([, n]) => n > 0);
+  return {
+    id: 'categories', title: 'Subtokens by syntax category', kind: 'doughnut', horizontal: false,
+    labels: cats.map(([c]) => c),
+    datasets: [{ label: 'subtokens', data: cats.map(([, n]) => n) }],
+    empty: cats.length === 0,
+    ...(cats.length === 0 ? { note: 'No subtokens.' } : {}),
+  };
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+const num = (n: number, text = int(n)): Cell => ({ text, sortKey: n });
+const str = (s: string): Cell => ({ text: s, sortKey: s });
+const numeric = (label: string): ColumnView => ({ label, numeric: true });
+const textual = (label: string): ColumnView => ({ label, numeric: false });
+
+/** A cut list's note, or nothing when it is whole. */
+function limitNote(shown: number, total: number, what: string): { note?: string } {
+  return total > shown ? { note: `${what} ${int(shown)} of ${int(total)}.` } : {};
+}
+
+function languageTable(r: ReportJson): TableView {
+  const row = (name: string, t: Totals): Cell[] => [
+    str(name), num(t.files), num(t.identifiers), num(t.splitIdentifiers), num(t.tokens), num(t.merged),
+    num(t.reductionPct, pct(t.reductionPct)), num(t.flopsBefore, flops(t.flopsBefore)), num(t.flopsAfter, flops(t.flopsAfter)),
+    num(t.flopSavingPct, pct(t.flopSavingPct)),
+  ];
+  return {
+    id: 'language-table', title: 'By language',
+    columns: [textual('language'), ...['files', 'identifiers', 'split 2+', 'subtokens', 'merged', 'reduction', 'FLOPs before', 'FLOPs after', 'FLOP saving'].map(numeric)],
+    rows: languagesBySize(r).map(([name, t]) => row(name, t)),
+    footer: row('TOTAL', r.totals),
+  };
+}
+
+function identifierTable(r: ReportJson): TableView {
+  const top = r.topIdentifiers.slice(0, TABLE_ROW_LIMIT);
+  return {
+    id: 'identifier-table', title: 'Identifiers that merging shortens most',
+    columns: [textual('identifier'), textual('subtokens'), numeric('occurrences'), numeric('tokens saved')],
+    rows: top.map((t) => [str(t.name), str(t.pieces.join(' · ')), num(t.occurrences), num(t.saved)]),
+    ...limitNote(top.length, r.topIdentifiers.length, 'The first'),
+  };
+}
+
+/** The files that merging shortens most (by positions saved), then by path. */
+function fileTable(r: ReportJson): TableView {
+  const saved = (f: { tokens: number; merged: number }) => f.tokens - f.merged;
+  const files = [...r.files].sort((a, b) => saved(b) - saved(a) || (a.path < b.path ? -1 : 1)).slice(0, TABLE_ROW_LIMIT);
+  return {
+    id: 'file-table', title: 'Files',
+    columns: [textual('file'), textual('language'), textual('status'), numeric('subtokens'), numeric('merged'), numeric('reduction'), numeric('FLOP saving')],
+    rows: files.map((f) => [
+      { text: f.path, sortKey: f.path, link: f.path }, str(f.language), str(f.status), num(f.tokens), num(f.merged),
+      num(f.reductionPct, pct(f.reductionPct)), num(f.flopSavingPct, pct(f.flopSavingPct)),
+    ]),
+    ...limitNote(files.length, r.files.length, 'The files with the most tokens saved:'),
+  };
+}
+
+function skippedTable(r: ReportJson): TableView {
+  const skipped = r.skipped.slice(0, TABLE_ROW_LIMIT);
+  return {
+    id: 'skipped-table', title: 'Skipped',
+    columns: [textual('path'), textual('reason'), textual('detail')],
+    rows: skipped.map((s) => [str(s.path), str(s.reason), str(s.detail ?? '')]),
+    ...limitNote(skipped.length, r.skipped.length, 'The first'),
+  };
+}
