@@ -6,7 +6,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync
 import { basename, dirname, join, resolve } from 'node:path';
 import { capJobs } from '../core/report/run';
 import { readSourceText } from '../core/scan/read-source';
-import { loadTokenizer, locateTokenizer } from '../core/tokenizer';
+import { hasTokenizerFiles, loadTokenizer, locateTokenizer } from '../core/tokenizer';
 import type { Tokenizer } from '../core/types';
 
 /** A usage or input error: one line `subtoken-lens: message`, exit 2. */
@@ -15,6 +15,14 @@ export class FatalError extends Error {}
 /** The run was stopped by Ctrl-C or SIGTERM: one line `subtoken-lens: interrupted: message` (what was
  *  left undone or kept), exit 130. */
 export class InterruptedError extends Error {}
+
+/**
+ * The tokenizer for a runnable model: --tokenizer, else the model folder's own files (a Hub
+ * checkpoint carries the vocabulary it was trained with), else wherever locateTokenizer finds one.
+ */
+export function openModelTokenizer(explicit: string | undefined, modelDir: string, cacheDir?: string): ReturnType<typeof openTokenizer> {
+  return openTokenizer(explicit ?? (hasTokenizerFiles(modelDir) ? modelDir : undefined), cacheDir);
+}
 
 export function openTokenizer(explicit?: string, cacheDir?: string): { tokenizer: Tokenizer; dir: string; source: string } {
   let located;

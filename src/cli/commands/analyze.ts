@@ -1,7 +1,7 @@
 // `analyze FILE`: run the encoder on a file unmerged and merged, and report lengths, FLOPs (analytic
 // and counted from the graph), measured latency and how the outputs change.
 import { type Command, Option } from 'commander';
-import { FatalError, cancellable, openTokenizer, parseIntOption, readSourceFile } from '../common';
+import { FatalError, cancellable, openModelTokenizer, parseIntOption, readSourceFile } from '../common';
 import { cacheDirFrom, cacheDirOptions, jsonOption, modelOption, providerOption, strategyOption, tokenizerOption, withOptions } from '../options';
 import { type AnalysisResult, analyzeFile } from '../../core/runtime/analysis';
 import { sweepMarkdown, sweepMergeLayers, sweepText } from '../../core/runtime/layer-sweep';
@@ -102,7 +102,7 @@ export function register(program: Command): void {
       if (text.length === 0) return say({ noop: true, reason: 'empty file' }, `${file}: empty file, nothing to analyze`);
       const cacheDir = cacheDirFrom(flags);
       const dir = modelDirFromSpec(flags.model, cacheDir);
-      const { tokenizer, dir: tokenizerDir } = openTokenizer(flags.tokenizer, cacheDir);
+      const { tokenizer, dir: tokenizerDir } = openModelTokenizer(flags.tokenizer, dir, cacheDir);
       // Printed only once the whole analysis is done: an interrupt leaves no partial table.
       const outcome = await cancellable('nothing printed', async (signal) => {
         const extractor = await SpanExtractor.create();

@@ -2,7 +2,7 @@
 // as JSON, .npz or .npy (hidden-states-file.ts). With FILE the runtime adds <s> … </s> around each
 // window of the file's tokens; with --ids the ids are taken exactly as given (add 1 … 2 yourself).
 import { type Command, Option } from 'commander';
-import { cancellable, FatalError, openTokenizer, prepareOutput, readSourceFile, writeAtomic } from '../common';
+import { cancellable, FatalError, openModelTokenizer, prepareOutput, readSourceFile, writeAtomic } from '../common';
 import { type EncodedWindow, hiddenStatesFiles } from '../hidden-states-file';
 import { cacheDirFrom, cacheDirOptions, idsOption, modelOption, providerOption, strategyOption, tokenizerOption, withOptions } from '../options';
 import { loadEncoder, checkTokenizerMatchesModel, type T5EncoderRuntime } from '../../core/runtime/encoder';
@@ -67,7 +67,7 @@ export function register(program: Command): void {
       prepareOutput(flags.out);
       const cacheDir = cacheDirFrom(flags);
       const dir = modelDirFromSpec(flags.model, cacheDir);
-      const tokenizer = source !== undefined ? openTokenizer(flags.tokenizer, cacheDir).tokenizer : undefined;
+      const tokenizer = source !== undefined ? openModelTokenizer(flags.tokenizer, dir, cacheDir).tokenizer : undefined;
       const { windows, provider, randomWeights } = await cancellable('nothing written', async (signal) => {
         const rt = await loadEncoder(dir, { device: flags.provider, probe: false });
         try {

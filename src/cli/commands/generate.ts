@@ -2,10 +2,8 @@
 // merged encoder output, printing both texts, where they first differ, how many tokens agree and
 // the FLOPs of each run. What someone with a fine-tuned model (e.g. codet5-base-multi-sum) asks:
 // does merging change the summary? The decoder graph is built from the checkpoint's weights.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { FatalError, cancellable, openTokenizer, parseIntOption, readSourceFile } from '../common';
+import { FatalError, cancellable, openModelTokenizer, parseIntOption, readSourceFile } from '../common';
 import { cacheDirFrom, cacheDirOptions, idsOption, jsonOption, modelOption, providerOption, strategyOption, tokenizerOption, withOptions } from '../options';
 import { decodeIds } from '../../core/runtime/decode-text';
 import { T5DecoderRuntime } from '../../core/runtime/decoder';
@@ -46,11 +44,6 @@ function parseJson(name: string, raw: string, ok: (v: unknown) => boolean, expec
   return v;
 }
 const isIntArray = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => Number.isInteger(x));
-
-/** The model folder's own tokenizer files, when it has them (a Hub checkpoint usually does). */
-function hasOwnTokenizer(dir: string): boolean {
-  return existsSync(join(dir, 'tokenizer.json')) || (existsSync(join(dir, 'vocab.json')) && existsSync(join(dir, 'merges.txt')));
-}
 
 interface GenerateInput {
   ids: number[];
@@ -112,7 +105,7 @@ export function register(program: Command): void {
       if (text !== undefined && text.length === 0) throw new FatalError(`${file}: empty file, nothing to generate from`);
       const cacheDir = cacheDirFrom(flags);
       const dir = modelDirFromSpec(flags.model, cacheDir);
-      const { tokenizer, dir: tokenizerDir } = openTokenizer(flags.tokenizer ?? (hasOwnTokenizer(dir) ? dir : undefined), cacheDir);
+      const { tokenizer, dir: tokenizerDir } = openModelTokenizer(flags.tokenizer, dir, cacheDir);
 
       // The merger before the model: a missing learned merger is refused before any graph is built.
       let reducer = averageReducer;

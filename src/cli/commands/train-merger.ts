@@ -1,14 +1,12 @@
 // `subtoken-lens train-merger`: trains the learned subtoken merger from a model folder's own
 // embedding matrix and writes merger.json into that folder.
 
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { saveMergerParams, trainMerger, type ReconstructionMetrics } from '../../core/runtime/merger/index';
 import { modelEmbeddings } from '../../core/runtime/learned';
 import { readT5Config } from '../../core/runtime/model-dir';
 import { modelDirFromSpec } from '../../core/runtime/resolve-model';
-import { cancellable, FatalError, openTokenizer, parseIntOption } from '../common';
+import { cancellable, FatalError, openModelTokenizer, parseIntOption } from '../common';
 import { cacheDirFrom, cacheDirOptions, jsonOption, modelOption, tokenizerOption, withOptions } from '../options';
 import { terminalLine } from '../../core/safe-text';
 
@@ -36,10 +34,9 @@ async function run(o: TrainMergerCliOptions): Promise<void> {
   const cacheDir = cacheDirFrom(o);
   const modelDir = modelDirFromSpec(o.model, cacheDir);
   const config = readT5Config(modelDir);
-  const hasBpe = (dir: string) => existsSync(join(dir, 'vocab.json')) && existsSync(join(dir, 'merges.txt'));
   // The BPE files that spell the model's vocabulary: --tokenizer, the model folder, or the located
   // one; loading them refuses an empty or truncated merges.txt.
-  const tokenizerDir = openTokenizer(o.tokenizer ?? (hasBpe(modelDir) ? modelDir : undefined), cacheDir).dir;
+  const tokenizerDir = openModelTokenizer(o.tokenizer, modelDir, cacheDir).dir;
 
   const matrix = modelEmbeddings(modelDir);
   if (matrix.vocabSize !== config.vocab_size || matrix.dModel !== config.d_model) {

@@ -3,5 +3,5 @@ export { ByteLevelBpeTokenizer, type ByteLevelBpeOptions } from './byteLevelBpeT
 export type { AddedTokenSpec } from './addedTokens';
 export type { PreTokenizerConfig, PreTokenizerStep } from './preTokenizerConfig';
 export { loadTokenizer, type LoadTokenizerOptions } from './load';
-export { locateTokenizer, defaultCacheDir, type LocateTokenizerOptions, type LocatedTokenizer, type TokenizerSource } from './locate';
+export { hasTokenizerFiles, locateTokenizer, defaultCacheDir, type LocateTokenizerOptions, type LocatedTokenizer, type TokenizerSource } from './locate';
 export { TokenizerLoadError, TokenizerNotFoundError } from './errors';

@@ -106,12 +106,7 @@ const SPECIAL_KEYS = ['bos_token', 'eos_token', 'unk_token', 'sep_token', 'pad_t
 const ROBERTA_SPECIALS = ['<s>', '<pad>', '</s>', '<unk>', '<mask>'];
 
 function loadVocabAndMerges(dir: string, name: string, options: LoadTokenizerOptions): ByteLevelBpeTokenizer {
-  const vocabPath = join(dir, 'vocab.json');
-  const mergesPath = join(dir, 'merges.txt');
-  const vocab = parseVocab(readJson(vocabPath), vocabPath);
-  const mergesText = readText(mergesPath);
-  const merges = parseMergesTxt(mergesText, mergesPath);
-  checkMergesComplete(mergesText, merges, vocab, mergesPath);
+  const { vocab, merges } = readBpeFiles(dir);
   const addedJsonPath = join(dir, 'added_tokens.json');
   const addedJson = readOptionalJson(addedJsonPath);
   const specialMapPath = join(dir, 'special_tokens_map.json');
@@ -201,6 +196,52 @@ function loadVocabAndMerges(dir: string, name: string, options: LoadTokenizerOpt
 
 // ---- tokenizer.json --------------------------------------------------------------------------
 
+/** model.vocab and model.merges of a tokenizer.json (merges as "a b" strings or [a, b] pairs). */
+function bpeOfTokenizerJsonModel(model: { [k: string]: Json }, path: string): BpeFiles {
+  const vocab = parseVocab(model.vocab, `${path} (model.vocab)`);
+  if (!Array.isArray(model.merges)) throw new TokenizerLoadError(path, 'model.merges must be an array');
+  const merges = model.merges.map((m: unknown, i: number): [string, string] => {
+    if (typeof m === 'string') {
+      const parts = m.split(' ');
+      if (parts.length === 2 && parts[0] && parts[1]) return [parts[0], parts[1]];
+    } else if (Array.isArray(m) && m.length === 2 && typeof m[0] === 'string' && typeof m[1] === 'string') {
+      return [m[0], m[1]];
+    }
+    throw new TokenizerLoadError(path, `model.merges[${i}] is not a merge rule: ${JSON.stringify(m)}`);
+  });
+  return { vocab, merges };
+}
+
+/** A byte-level BPE vocabulary and its merge rules in rank order (index = rank). */
+export interface BpeFiles {
+  /** token string (byte-level unicode form, e.g. "Ġget") → id */
+  readonly vocab: ReadonlyMap<string, number>;
+  readonly merges: ReadonlyArray<readonly [string, string]>;
+}
+
+/**
+ * The vocabulary and merge rules of a tokenizer folder or tokenizer.json, read and checked exactly
+ * as loadTokenizer reads them (the one parser of these files; the merger's training data uses it).
+ */
+export function readBpeFiles(path: string): BpeFiles {
+  const json = statSync(path).isFile() ? path : join(path, 'tokenizer.json');
+  if (existsSync(json)) {
+    const parsed = readJson(json);
+    if (!isObject(parsed) || !isObject(parsed.model)) throw new TokenizerLoadError(json, 'no "model" section');
+    return bpeOfTokenizerJsonModel(parsed.model, json);
+  }
+  const vocabPath = join(path, 'vocab.json');
+  const mergesPath = join(path, 'merges.txt');
+  for (const p of [vocabPath, mergesPath]) {
+    if (!existsSync(p)) throw new TokenizerLoadError(path, `expected tokenizer.json, or vocab.json and merges.txt; missing ${basename(p)}`);
+  }
+  const vocab = parseVocab(readJson(vocabPath), vocabPath);
+  const mergesText = readText(mergesPath);
+  const merges = parseMergesTxt(mergesText, mergesPath);
+  checkMergesComplete(mergesText, merges, vocab, mergesPath);
+  return { vocab, merges };
+}
+
 function loadTokenizerJson(path: string, name: string): ByteLevelBpeTokenizer {
   const json = readJson(path);
   const fail = (problem: string): never => {
@@ -217,17 +258,7 @@ function loadTokenizerJson(path: string, name: string): ByteLevelBpeTokenizer {
   if (json.normalizer !== undefined && json.normalizer !== null) {
     fail(`normalizer ${JSON.stringify(isObject(json.normalizer) ? json.normalizer.type : json.normalizer)} is not supported`);
   }
-  const vocab = parseVocab(model.vocab, `${path} (model.vocab)`);
-  if (!Array.isArray(model.merges)) return fail('model.merges must be an array');
-  const merges: Array<[string, string]> = model.merges.map((m: unknown, i: number): [string, string] => {
-    if (typeof m === 'string') {
-      const parts = m.split(' ');
-      if (parts.length === 2 && parts[0] && parts[1]) return [parts[0], parts[1]];
-    } else if (Array.isArray(m) && m.length === 2 && typeof m[0] === 'string' && typeof m[1] === 'string') {
-      return [m[0], m[1]];
-    }
-    return fail(`model.merges[${i}] is not a merge rule: ${JSON.stringify(m)}`);
-  });
+  const { vocab, merges } = bpeOfTokenizerJsonModel(model, path);
   const preTokenizer = parsePreTokenizer(json.pre_tokenizer, fail);
   const addedTokens: AddedTokenSpec[] = [];
   const addedRaw = json.added_tokens ?? [];

@@ -25,8 +25,8 @@ export interface LocatedTokenizer {
   readonly source: TokenizerSource;
 }
 
-/** True when `p` holds something `loadTokenizer` can read. */
-function hasTokenizerFiles(p: string): boolean {
+/** True when `p` holds something `loadTokenizer` can read (a model folder may carry its own). */
+export function hasTokenizerFiles(p: string): boolean {
   try {
     const st = statSync(p);
     if (st.isFile()) return p.endsWith('.json');

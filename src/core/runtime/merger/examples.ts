@@ -5,53 +5,14 @@
 // splits (3, 4 … pieces) come from splitting the longest composite piece the same way, so the
 // merger also sees groups as long as real identifiers' subtoken groups.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readBpeFiles, type BpeFiles } from '../../tokenizer/load';
 
-export interface BpeFiles {
-  /** token string (byte-level unicode form, e.g. "Ġget") → id */
-  readonly vocab: ReadonlyMap<string, number>;
-  /** merge rules in priority order, each [left, right] */
-  readonly merges: ReadonlyArray<readonly [string, string]>;
-}
+export { readBpeFiles, type BpeFiles };
 
 export interface MergeExample {
   readonly target: number;
   /** Piece ids, in text order; at least 2. */
   readonly pieces: readonly number[];
-}
-
-/** Reads vocab.json + merges.txt (the GPT-2 / RoBERTa / CodeT5 layout) from a folder. */
-export function readBpeFiles(tokenizerDir: string): BpeFiles {
-  const vocabPath = join(tokenizerDir, 'vocab.json');
-  const mergesPath = join(tokenizerDir, 'merges.txt');
-  for (const p of [vocabPath, mergesPath]) {
-    if (!existsSync(p)) throw new Error(`tokenizer folder ${tokenizerDir} has no ${p.slice(tokenizerDir.length + 1)} (a byte-level BPE tokenizer needs vocab.json and merges.txt)`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(vocabPath, 'utf8'));
-  } catch (e) {
-    throw new Error(`${vocabPath}: not valid JSON (${(e as Error).message})`, { cause: e });
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${vocabPath}: expected an object of token → id`);
-  const vocab = new Map<string, number>();
-  for (const [tok, id] of Object.entries(raw as Record<string, unknown>)) {
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0) throw new Error(`${vocabPath}: id of ${JSON.stringify(tok)} is not a non-negative integer`);
-    vocab.set(tok, id);
-  }
-  const merges: Array<[string, string]> = [];
-  const lines = readFileSync(mergesPath, 'utf8').split('\n');
-  for (let n = 0; n < lines.length; n++) {
-    const line = lines[n]!.replace(/\r$/, '');
-    if (line === '' || (n === 0 && line.startsWith('#version'))) continue;
-    const sp = line.indexOf(' ');
-    if (sp <= 0 || sp === line.length - 1 || line.indexOf(' ', sp + 1) !== -1) {
-      throw new Error(`${mergesPath}:${n + 1}: expected "left right", got ${JSON.stringify(line)}`);
-    }
-    merges.push([line.slice(0, sp), line.slice(sp + 1)]);
-  }
-  return { vocab, merges };
 }
 
 /** Runs BPE over the symbols of `token`, skipping every merge whose result is `token` itself. */
@@ -95,7 +56,8 @@ export function buildMergeExamples(bpe: BpeFiles, options: BuildExamplesOptions 
   if (!Number.isInteger(maxPieces) || maxPieces < 2) throw new RangeError(`maxPieces must be an integer ≥ 2, got ${maxPieces}`);
   const limit = options.vocabSize ?? Infinity;
   const ranks = new Map<string, number>();
-  bpe.merges.forEach(([l, r], i) => { const key = l + ' ' + r; if (!ranks.has(key)) ranks.set(key, i); });
+  // A rule listed twice takes its later rank, as in the tokenizer (bpeModel.ts) and Hugging Face's BPE.
+  bpe.merges.forEach(([l, r], i) => ranks.set(l + ' ' + r, i));
   const targets = new Set<string>();
   for (const [l, r] of bpe.merges) targets.add(l + r);
 

@@ -119,7 +119,7 @@ test('BPE splits: the final merge is turned off, deeper splits reach maxPieces, 
   assert.equal(counts.get(2), bpe.merges.length, 'one primary (2-piece) split per merge rule');
   assert.ok((counts.get(3) ?? 0) > 20000);
   assert.ok(!examples.some((e) => e.target < 5), 'special tokens are never targets');
-  assert.throws(() => readBpeFiles(tmpdir()), /has no vocab\.json/);
+  assert.throws(() => readBpeFiles(tmpdir()), /missing vocab\.json/);
 });
 
 test('synthetic embeddings built by a known attention pooling: training recovers w* and beats averaging', async () => {
