@@ -88,6 +88,12 @@ export class Results implements vscode.Disposable, vscode.CodeLensProvider, vsco
     return this.records.get(uri.toString());
   }
 
+  /** The analysed identifier at `pos` in a current (not stale) result, for the hover. */
+  resultAt(uri: vscode.Uri, pos: vscode.Position): IdentifierResult | undefined {
+    const r = this.records.get(uri.toString());
+    return r && !r.stale ? r.identifiers.find((id) => id.range.contains(pos)) : undefined;
+  }
+
   private active(): ResultRecord | undefined {
     const doc = vscode.window.activeTextEditor?.document;
     return doc && this.records.get(doc.uri.toString());
@@ -110,10 +116,8 @@ export class Results implements vscode.Disposable, vscode.CodeLensProvider, vsco
         for (const id of r.identifiers) {
           const value = id.change ?? id.pieces.length;
           const b = changeBucket(value, r.worst, BUCKETS);
-          const hover = new vscode.MarkdownString(id.change !== undefined
-            ? `**Subtoken Lens** · \`${id.name}\`: merged ${id.pieces.length} subtokens; output change 1 − cos = ${id.change.toFixed(5)}`
-            : `**Subtoken Lens** · \`${id.name}\`: merged ${id.pieces.length} subtokens`);
-          byBucket[b]!.push({ range: id.range, hoverMessage: hover });
+          // No hoverMessage: the hover provider adds the result to its one section (resultAt).
+          byBucket[b]!.push({ range: id.range });
         }
       }
       this.decorationTypes.forEach((t, i) => editor.setDecorations(t, byBucket[i]!));

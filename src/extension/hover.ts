@@ -1,10 +1,13 @@
 // Hover on any token: its subtokens, and for identifiers the count after merging.
 import * as vscode from 'vscode';
+import type { Results } from './analysis';
 import type { Ctx } from './ctx';
-import { hoverContent } from './hoverText';
+import { hoverContent, mergeResultLine } from './hoverText';
 import { WINDOW_CAPACITY, WINDOW_SIZE } from './services';
 
-export function registerHover(ctx: Ctx): vscode.Disposable {
+/** One provider for every document (`scheme: '*'`), registered once: the hover has one Subtoken Lens
+ *  section. An analysis result for the identifier is a line of that section, not a decoration hover. */
+export function registerHover(ctx: Ctx, results?: Pick<Results, 'resultAt'>): vscode.Disposable {
   const selector = { scheme: '*' };
   return vscode.languages.registerHoverProvider(selector, {
     async provideHover(doc, position, token) {
@@ -20,7 +23,8 @@ export function registerHover(ctx: Ctx): vscode.Disposable {
           idToToken: tokenizer && ((id) => tokenizer.idToToken(id)),
         }, doc.offsetAt(position), settings.hoverDetail);
         if (!content) return undefined;
-        const md = new vscode.MarkdownString(content.markdown);
+        const result = results?.resultAt(doc.uri, position);
+        const md = new vscode.MarkdownString(result ? `${content.markdown}\n\n${mergeResultLine(result.change)}` : content.markdown);
         md.isTrusted = false;
         return new vscode.Hover(md, new vscode.Range(doc.positionAt(content.start), doc.positionAt(content.end)));
       } catch (err) {

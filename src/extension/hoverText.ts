@@ -34,14 +34,34 @@ export function fileSummary(input: Pick<HoverInput, 'plan' | 'windowCapacity' | 
     + `(${formatReduction(tokenCount, mergedCount)}), ${before} → ${after} × ${input.windowSize}-token windows`;
 }
 
+/** Byte-level BPE's stand-ins for whitespace bytes, shown with the marks `displayPiece` uses for the
+ *  source text, so a vocabulary string (`Ġraw`) and its piece (`␣raw`) look the same in one hover. */
+const BYTE_LEVEL_MARKS: Readonly<Record<string, string>> = { 'Ġ': '␣', 'ĉ': '⇥', 'Ċ': '⏎', 'č': '␍' };
+
+export function displayVocabToken(token: string): string {
+  return token.replace(/[ĠĉĊč]/g, (c) => BYTE_LEVEL_MARKS[c]!);
+}
+
 function ids(input: HoverInput, first: number, count: number): string {
   const out: string[] = [];
   for (let t = first; t < first + count; t++) {
     const id = input.encoding.ids[t]!;
     const tok = input.idToToken?.(id);
-    out.push(tok === undefined ? `${id}` : `${id} \`${tok}\``);
+    out.push(tok === undefined ? `${id}` : `${id} \`${displayVocabToken(tok)}\``);
   }
   return out.join(', ');
+}
+
+/** Source text of token `t` with its leading space (shown as `␣` by joinPieces), as the ids line shows it. */
+function tokenText(input: HoverInput, t: number): string {
+  return input.text.slice(input.encoding.starts[t]!, input.encoding.ends[t]!);
+}
+
+/** The line an analysis result adds to the hover's one section (no second "Subtoken Lens" section). */
+export function mergeResultLine(change: number | undefined): string {
+  return change === undefined
+    ? 'Analysed: merged (the encoder did not run, so no output change).'
+    : `Analysed: output change after merging 1 − cos = ${change.toFixed(5)}`;
 }
 
 /** Hover for `offset`, or undefined when there is no token there. */
@@ -57,7 +77,7 @@ export function hoverContent(input: HoverInput, offset: number, detail: 'compact
     start = span.start;
     end = span.end;
     const pieces: string[] = [];
-    for (let t = a.firstToken; a.firstToken >= 0 && t < a.firstToken + a.tokenCount; t++) pieces.push(tokenPiece(input.text, input.encoding, t));
+    for (let t = a.firstToken; a.firstToken >= 0 && t < a.firstToken + a.tokenCount; t++) pieces.push(tokenText(input, t));
     lines.push(`**Subtoken Lens** · identifier \`${name}\``);
     if (a.tokenCount === 0) {
       lines.push('No subtoken lies wholly inside this identifier (it shares a token with its neighbours).');
@@ -81,7 +101,7 @@ export function hoverContent(input: HoverInput, offset: number, detail: 'compact
     start = enc.starts[t]!;
     end = enc.ends[t]!;
     const count = last - first + 1;
-    const piece = tokenPiece(input.text, enc, t);
+    const piece = tokenText(input, t);
     lines.push(`**Subtoken Lens** · \`${joinPieces([piece])}\``);
     lines.push(count === 1 ? '1 subtoken (not an identifier: not merged)' : `${count} subtokens for one character (not merged)`);
     if (detail === 'full') lines.push(`Token id${count === 1 ? '' : 's'}: ${ids(input, first, count)}`);

@@ -12,7 +12,7 @@ export function activate(extCtx: vscode.ExtensionContext): void {
   const ctx = new Ctx(extCtx);
   const features = commandTable(ctx);
   registerCommands(ctx, features.commands);
-  ctx.push(registerHover(ctx), new StatusItem(ctx), ...features.disposables);
+  ctx.push(registerHover(ctx, features.results), new StatusItem(ctx), ...features.disposables);
   ctx.log.info(`activated in ${(performance.now() - t0).toFixed(1)} ms (VS Code extension host, node ${process.version})`);
 }
 

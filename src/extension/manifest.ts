@@ -1,7 +1,8 @@
 // Command ids, titles, views and activation events: the single source of the package.json
 // `contributes`/`activationEvents` sections (test/extension/manifest.test.ts checks package.json
-// matches `manifestContributions()`, and `npm run manifest`-style one-liners write it). No `vscode`.
+// matches `manifestContributions()`; `node --import tsx scripts/sync-manifest.ts` writes it). No `vscode`.
 import { configurationContribution } from './settings';
+import { colorContributions } from './colors';
 
 export const CATEGORY = 'Subtoken Lens';
 
@@ -18,6 +19,7 @@ export const COMMANDS = {
   showLog: { id: 'subtokenLens.showLog', title: 'Show Log' },
   clearModelCache: { id: 'subtokenLens.clearModelCache', title: 'Clear Model Cache' },
   checkSetup: { id: 'subtokenLens.checkSetup', title: 'Check Setup' },
+  toggleBoundaries: { id: 'subtokenLens.toggleBoundaries', title: 'Show Subtoken Boundaries' },
   /** Internal: the results view and CodeLens call it; hidden from the palette. */
   revealResult: { id: 'subtokenLens.revealResult', title: 'Reveal Identifier' },
 } as const;
@@ -68,6 +70,7 @@ export function manifestContributions(): { activationEvents: string[]; contribut
         contents: `Run an analysis to list the identifiers whose merging changes the model's output most.\n[Analyze File](command:${COMMANDS.analyzeFile.id})`,
       }],
       configuration: configurationContribution(),
+      colors: colorContributions(),
     },
   };
 }

@@ -55,17 +55,24 @@ interface SettingSpec<K extends keyof Settings> {
   readonly key: string;
   readonly description: string;
   readonly spec: Spec;
-  /** `resource` settings may differ per folder; `window` ones are per window. */
-  readonly scope: 'window' | 'resource' | 'machine';
+  /** `resource` settings may differ per folder; `window` ones are per window. `machine` ones are
+   *  left out of the User tab in remote windows (code-server, SSH, WSL); `machine-overridable` ones
+   *  can be set there and overridden per workspace, so paths use it (PATH_REMOTE_NOTE). */
+  readonly scope: 'window' | 'resource' | 'machine' | 'machine-overridable';
 }
 
 type AnySpec = { [K in keyof Settings]: SettingSpec<K> }[keyof Settings];
 
+/** Appended to path settings: where a path in a remote window points, and where else to set it. */
+const PATH_REMOTE_NOTE = ' In a remote window (SSH, WSL, code-server) the path is read on the remote machine; '
+  + 'set it in the User tab, or in the workspace settings to override it for one workspace.';
+
 export const SETTING_SPECS: readonly AnySpec[] = [
   {
-    field: 'tokenizerPath', key: 'tokenizerPath', scope: 'machine',
+    field: 'tokenizerPath', key: 'tokenizerPath', scope: 'machine-overridable',
     description: 'Folder holding the CodeT5 tokenizer (vocab.json + merges.txt, or tokenizer.json). '
-      + 'Empty: the selected model\'s own tokenizer files if it has them, else the copy shipped with the extension.',
+      + 'Empty: the selected model\'s own tokenizer files if it has them, else the copy shipped with the extension.'
+      + PATH_REMOTE_NOTE,
     spec: { type: 'string', default: '' },
   },
   {
@@ -140,11 +147,12 @@ export const SETTING_SPECS: readonly AnySpec[] = [
     spec: { type: 'string', default: 'https://huggingface.co' },
   },
   {
-    field: 'modelPath', key: 'modelPath', scope: 'machine',
+    field: 'modelPath', key: 'modelPath', scope: 'machine-overridable',
     description: 'Folder of a CodeT5 model: config.json with checkpoint weights (model.safetensors or pytorch_model.bin, '
       + 'sharded or not, as the Hub holds them) or an ONNX encoder (encoder_model.onnx, as Hugging Face Optimum exports it), '
       + 'chosen with "Select Model..." > "Choose Folder...". When set it replaces `#subtokenLens.model#`; its own vocab.json '
-      + 'and merges.txt, if any, are its tokenizer.',
+      + 'and merges.txt, if any, are its tokenizer.'
+      + PATH_REMOTE_NOTE,
     spec: { type: 'string', default: '' },
   },
 ];

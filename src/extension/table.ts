@@ -2,6 +2,7 @@
 // the table maps command names onto them; commands.ts registers the table with one error wrapper.
 import * as vscode from 'vscode';
 import { Analyzer, Results } from './analysis';
+import { BoundaryDecorations } from './boundaries';
 import type { CommandFactory } from './commands';
 import { compareStrategies } from './compare';
 import type { Ctx } from './ctx';
@@ -19,9 +20,10 @@ async function checkSetup(ctx: Ctx): Promise<void> {
     + `model ${sel.folder ?? sel.label}.`);
 }
 
-export function commandTable(ctx: Ctx): { commands: Record<CommandName, CommandFactory>; disposables: vscode.Disposable[] } {
+export function commandTable(ctx: Ctx): { commands: Record<CommandName, CommandFactory>; disposables: vscode.Disposable[]; results: Results } {
   const results = new Results();
   const analyzer = new Analyzer(ctx, results);
+  const boundaries = new BoundaryDecorations(ctx);
   const commands: Record<CommandName, CommandFactory> = {
     analyzeFile: () => () => analyzer.run('file'),
     analyzeSelection: () => () => analyzer.run('selection'),
@@ -36,6 +38,7 @@ export function commandTable(ctx: Ctx): { commands: Record<CommandName, CommandF
     showLog: () => () => ctx.log.show(true),
     clearModelCache: () => () => clearCache(ctx, analyzer),
     checkSetup: () => () => checkSetup(ctx),
+    toggleBoundaries: () => () => boundaries.toggle(),
     revealResult: () => async (uri: unknown, range: unknown) => {
       if (!(uri instanceof vscode.Uri) || !(range instanceof vscode.Range)) return;
       const editor = await vscode.window.showTextDocument(uri, { selection: range, preserveFocus: false });
@@ -45,7 +48,7 @@ export function commandTable(ctx: Ctx): { commands: Record<CommandName, CommandF
   // The missing model's "Download" step is the download command for that model.
   ctx.setup.downloadModel = () => download(ctx, modelSelection(ctx.config.settings).choice);
   const disposables: vscode.Disposable[] = [
-    results, analyzer, { dispose: () => ReportPanel.disposeCurrent() }, ReportPanel.registerSerializer(ctx),
+    results, analyzer, boundaries, { dispose: () => ReportPanel.disposeCurrent() }, ReportPanel.registerSerializer(ctx),
   ];
-  return { commands, disposables };
+  return { commands, disposables, results };
 }

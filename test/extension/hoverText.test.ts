@@ -4,7 +4,7 @@ import { before, describe, it } from 'node:test';
 import { buildMergePlan } from '../../src/core/merge/plan';
 import { loadTokenizer } from '../../src/core/tokenizer';
 import type { SourceSpan, Tokenizer } from '../../src/core/types';
-import { hoverContent, identifierAt } from '../../src/extension/hoverText';
+import { displayVocabToken, hoverContent, identifierAt, mergeResultLine } from '../../src/extension/hoverText';
 
 const TOKENIZER = join(resolve(__dirname, '..', '..', '..'), 'shared', 'tokenizers', 'codet5');
 
@@ -41,11 +41,34 @@ describe('hoverContent', () => {
     const compact = hoverContent(inp, text.indexOf('active'), 'compact')!.markdown;
     assert.doesNotMatch(compact, /Token ids/);
     assert.doesNotMatch(compact, /File: /);
-    assert.match(compact, /subtokens: `find/);
+    assert.match(compact, /subtokens: `␣find/);
     const eq = hoverContent(inp, text.indexOf('='), 'compact')!;
     assert.match(eq.markdown, /not an identifier/);
     assert.doesNotMatch(eq.markdown, /File: |Token id/);
     assert.match(hoverContent(inp, text.indexOf('='), 'full')!.markdown, /File: \d+ subtokens/);
+  });
+
+  it('shows a leading space the same way in the pieces line and the ids line (␣raw in both, never Ġraw)', () => {
+    const text = 'y = raw\n';
+    const inp = input(text, ['y', 'raw']);
+    const md = hoverContent(inp, text.indexOf('raw') + 1, 'full')!.markdown;
+    const enc = tok.encode(' raw');
+    assert.equal(enc.length, 1, 'the fixture needs " raw" to be one token');
+    const piecesLine = md.split('\n\n').find((l) => /subtokens?: /.test(l))!;
+    const idsLine = md.split('\n\n').find((l) => l.startsWith('Token ids'))!;
+    assert.match(piecesLine, /`␣raw`/, md);
+    assert.equal(idsLine, `Token ids: ${enc.ids[0]} \`␣raw\``);
+    assert.doesNotMatch(md, /Ġ/);
+    assert.equal(displayVocabToken('ĉĉreturnĠxĊč'), '⇥⇥return␣x⏎␍');
+  });
+
+  it('one section per hover: an analysis result is a line of the same section', () => {
+    const text = 'x = find_active_users(y)\n';
+    const md = hoverContent(input(text, ['x', 'find_active_users', 'y']), text.indexOf('active'), 'compact')!.markdown;
+    assert.equal(md.match(/\*\*Subtoken Lens\*\*/g)?.length, 1);
+    assert.doesNotMatch(mergeResultLine(0.01234), /Subtoken Lens/);
+    assert.match(mergeResultLine(0.012345), /1 − cos = 0\.01235|1 − cos = 0\.01234/);
+    assert.match(mergeResultLine(undefined), /did not run/);
   });
 
   it('finds identifiers with an inclusive end', () => {

@@ -3,7 +3,7 @@
 import { flopsFromSums, modelConfig } from '../flops';
 import { checkReportProfile, defaultReportProfile, profileFlopsFromSums, profileLabel, type ReportProfile } from './profile-flops';
 import { SYNTAX_CATEGORIES } from '../types';
-import { emptyCategories, HISTOGRAM_BUCKETS, type FileStats, type IdentifierEntry, type WindowConfig, type WindowSums } from './stats';
+import { addSpelling, emptyCategories, HISTOGRAM_BUCKETS, sortSpellings, type FileStats, type IdentifierEntry, type Spelling, type WindowConfig, type WindowSums } from './stats';
 import type { MergeScope } from '../merge/scope';
 import { REPORT_SCHEMA, REPORT_VERSION, type FileReport, type FileSelection, type ReportJson, type ShardSet, type SkippedFile, type SpanEngine, type TopIdentifier, type Totals } from './schema';
 import { checkShardCoverage, partialNote } from './shard-set';
@@ -64,12 +64,20 @@ export function derive<T extends Summable>(s: T, modelKey: string, profile?: Rep
   };
 }
 
+/** An entry's spellings; a table from an older version (no `spellings`) has its one `pieces`. */
+function spellingsOf(e: IdentifierEntry): Spelling[] {
+  return e.spellings ?? [{ pieces: e.pieces, occurrences: e.occurrences, saved: e.saved }];
+}
+
 export function mergeIdentifierTables(into: Record<string, IdentifierEntry>, from: Record<string, IdentifierEntry>): void {
   for (const name of Object.keys(from)) {
     const e = from[name]!;
     const t = into[name];
-    if (!t) into[name] = { ...e, pieces: [...e.pieces] };
+    if (!t) into[name] = { ...e, pieces: [...e.pieces], spellings: spellingsOf(e).map((x) => ({ ...x, pieces: [...x.pieces] })) };
     else {
+      const spellings = spellingsOf(t);
+      for (const x of spellingsOf(e)) addSpelling(spellings, x.pieces, x.occurrences, x.saved);
+      t.spellings = sortSpellings(spellings);
       t.occurrences += e.occurrences;
       t.subtokens += e.subtokens;
       t.saved += e.saved;

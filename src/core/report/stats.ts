@@ -27,6 +27,36 @@ export interface IdentifierEntry {
   saved: number;
   /** Subtoken pieces of one occurrence, e.g. ["get", "User", "By", "Id"]. */
   pieces: string[];
+  /** Each distinct way BPE splits this identifier, most occurrences first: after a space it is
+   *  spelt differently (`[" defect", "s"]` vs `["def", "ect", "s"]`, a leading space kept as " ").
+   *  Their occurrences and savings add up to the entry's. Absent in reports of older versions. */
+  spellings?: Spelling[];
+}
+
+export interface Spelling {
+  pieces: string[];
+  occurrences: number;
+  saved: number;
+}
+
+/** The tokens of one occurrence as source text, with the leading space BPE glued on kept. */
+function spellingOf(text: string, enc: Encoding, first: number, count: number): string[] {
+  const out: string[] = [];
+  for (let t = first; t >= 0 && t < first + count; t++) out.push(text.slice(enc.starts[t]!, enc.ends[t]!));
+  return out;
+}
+
+/** Adds one occurrence (or a group of them) to the spelling with the same pieces. */
+export function addSpelling(spellings: Spelling[], pieces: readonly string[], occurrences: number, saved: number): void {
+  const hit = spellings.find((x) => x.pieces.length === pieces.length && x.pieces.every((p, i) => p === pieces[i]));
+  if (hit) { hit.occurrences += occurrences; hit.saved += saved; } else spellings.push({ pieces: [...pieces], occurrences, saved });
+}
+
+/** Most occurrences first, then most saved, then by pieces: an order that does not depend on the
+ *  order files were read or merged in. */
+export function sortSpellings(spellings: Spelling[]): Spelling[] {
+  const key = (x: Spelling) => x.pieces.join('\u0000');
+  return spellings.sort((a, b) => b.occurrences - a.occurrences || b.saved - a.saved || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 /** The additive figures of a file; a set of files sums them field by field (aggregate.ts). */
@@ -185,12 +215,14 @@ export function analyzeText(input: AnalyzeTextInput): AnalyzedText {
     if (!e) {
       const pieces: string[] = [];
       for (let t = a.firstToken; t >= 0 && t < a.firstToken + a.tokenCount; t++) pieces.push(tokenPiece(text, enc, t));
-      e = identifierTable[name] = { occurrences: 0, subtokens: 0, saved: 0, pieces };
+      e = identifierTable[name] = { occurrences: 0, subtokens: 0, saved: 0, pieces, spellings: [] };
     }
     e.occurrences++;
     e.subtokens += a.tokenCount;
     e.saved += saved;
+    addSpelling(e.spellings!, spellingOf(text, enc, a.firstToken, a.tokenCount), 1, saved);
   }
+  for (const name of Object.keys(identifierTable)) sortSpellings(identifierTable[name]!.spellings!);
   const windows = windowSavings(plan, input.window.capacity).map((w): [number, number] => [w.tokens, w.merged]);
   const { after: windowsAfter, product: windowsProduct } = windowSumsAfter(windows, input.window.specials);
   const status: FileStatus = !spans ? 'unsupported-language' : spans.hasErrors ? 'parse-errors' : 'ok';

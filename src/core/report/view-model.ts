@@ -7,6 +7,7 @@ import type { ReportJson, Totals } from './schema';
 import { describeShards } from './shard-set';
 import { flops, int, pct } from './format/numbers';
 import { profileLabel } from './profile-label';
+import { spellingText } from './spelling-text';
 
 /** A headline figure. `value` is split where a line may break: each part stays on one line, so
  *  "9.41 TFLOP → 8.54 TFLOP" wraps, if at all, before the arrow and never inside a number. */
@@ -238,7 +239,7 @@ function identifierTable(r: ReportJson): TableView {
   return {
     id: 'identifier-table', title: 'Identifiers that merging shortens most',
     columns: [textual('identifier'), textual('subtokens'), numeric('occurrences'), numeric('tokens saved')],
-    rows: top.map((t) => [str(t.name), str(t.pieces.join(' · ')), num(t.occurrences), num(t.saved)]),
+    rows: top.map((t) => [str(t.name), str(spellingText(t)), num(t.occurrences), num(t.saved)]),
     ...limitNote(top.length, r.topIdentifiers.length, 'The first'),
   };
 }

@@ -1,0 +1,65 @@
+// Issue 13, item 5: an identifier's report row lists each BPE spelling (after a space BPE spells it
+// differently), and their savings add up to the row's total.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { mergeIdentifierTables } from '../../../src/core/report/aggregate';
+import { spellingText } from '../../../src/core/report/spelling-text';
+import { analyzeText, type IdentifierEntry } from '../../../src/core/report/stats';
+import { codet5, extractor } from '../helpers';
+
+// `defects` after `(` (no space) and after `= ` (a space): two spellings.
+const TEXT = 'count(defects)\nx = defects\nprint(defects)\ny = defects\nz = defects\n';
+
+async function tableOf(text: string): Promise<Record<string, IdentifierEntry>> {
+  const ex = await extractor('python');
+  return analyzeText({
+    path: 'd.py', text, bytes: text.length, language: 'python', tokenizer: codet5(),
+    spans: ex.extract(text, 'python'), scope: 'identifiers', window: { capacity: 510, specials: 2 },
+  }).stats.identifierTable;
+}
+
+test('defect·s vs ␣defect·s: each spelling with its count, savings adding up to the row', { timeout: 60000 }, async () => {
+  const tok = codet5();
+  const split = (s: string) => { const e = tok.encode(s); return [...e.ids].map((_, t) => s.slice(e.starts[t]!, e.ends[t]!)); };
+  const bare = split('defects');
+  const spaced = split(' defects');
+  assert.notDeepEqual(bare, spaced, 'the tokenizer spells defects differently after a space');
+
+  const e = (await tableOf(TEXT)).defects!;
+  assert.equal(e.occurrences, 5);
+  assert.deepEqual(e.spellings, [
+    { pieces: spaced, occurrences: 3, saved: 3 * (spaced.length - 1) },
+    { pieces: bare, occurrences: 2, saved: 2 * (bare.length - 1) },
+  ]);
+  assert.equal(e.spellings!.reduce((a, x) => a + x.saved, 0), e.saved, 'savings add up');
+  assert.equal(e.spellings!.reduce((a, x) => a + x.occurrences, 0), e.occurrences);
+  assert.notEqual(e.saved, e.occurrences * (e.pieces.length - 1), 'one spelling times the occurrences would be wrong here');
+
+  const row = spellingText(e);
+  assert.ok(row.startsWith(`${spaced.map((p) => p.replace(' ', '␣')).join(' · ')} ×3 (saves ${3 * (spaced.length - 1)})`), row);
+  assert.ok(row.includes(`${bare.join(' · ')} ×2`), row);
+});
+
+test('merging tables adds spellings, in an order that does not depend on the merge order', { timeout: 60000 }, async () => {
+  const a = await tableOf('count(defects)\nprint(defects)\n');
+  const b = await tableOf('x = defects\ny = defects\nz = defects\n');
+  const ab: Record<string, IdentifierEntry> = Object.create(null);
+  mergeIdentifierTables(ab, a); mergeIdentifierTables(ab, b);
+  const ba: Record<string, IdentifierEntry> = Object.create(null);
+  mergeIdentifierTables(ba, b); mergeIdentifierTables(ba, a);
+  assert.deepEqual(ab.defects, ba.defects);
+  assert.deepEqual(ab.defects!.spellings, (await tableOf(TEXT)).defects!.spellings);
+  assert.equal(ab.defects!.spellings!.reduce((s, x) => s + x.saved, 0), ab.defects!.saved);
+
+  // A table from an older version (no spellings) still merges: its pieces become one spelling.
+  const old: Record<string, IdentifierEntry> = { defects: { occurrences: 1, subtokens: 3, saved: 2, pieces: ['def', 'ect', 's'] } };
+  mergeIdentifierTables(ab, old);
+  assert.equal(ab.defects!.spellings!.reduce((s, x) => s + x.saved, 0), ab.defects!.saved);
+});
+
+test('past three spellings the row says how many others there are', () => {
+  const spellings = [4, 3, 2, 1, 1].map((n, i) => ({ pieces: [`p${i}`, 'x'], occurrences: n, saved: n }));
+  const text = spellingText({ occurrences: 11, subtokens: 22, saved: 11, pieces: ['p0', 'x'], spellings });
+  assert.match(text, /\+ 2 other spellings$/);
+  assert.equal(spellingText({ occurrences: 1, subtokens: 2, saved: 1, pieces: ['a', 'b'] }), 'a · b');
+});
