@@ -4,7 +4,7 @@
 //   node --import tsx bench/lexical.ts [--mb 4] [--reps 3]
 import { join, resolve } from 'node:path';
 import { bestOf, listFiles, numberArg, pythonStdlib, readTexts } from '../test/support/files';
-import { SpanExtractor } from '../src/core/spans';
+import { SpanExtractor, type LanguageId } from '../src/core/spans';
 import { lexicalSpans } from '../src/core/spans/lexical';
 import { addAgreement, emptyCounts, rates } from '../src/core/spans/lexical/agreement';
 
@@ -16,10 +16,11 @@ const best = bestOf;
 
 async function main(): Promise<void> {
   const mb = arg('mb', 4), reps = arg('reps', 3);
-  const corpora = [
+  const all: Array<{ language: LanguageId; texts: string[] }> = [
     { language: 'python', texts: files(pythonStdlib() ?? '', /\.py$/, (mb / 2) * 1e6) },
     { language: 'typescript', texts: files(join(REPO, 'node_modules/typescript/lib'), /\.d\.ts$/, (mb / 2) * 1e6) },
-  ].filter((c) => c.texts.length > 0);
+  ];
+  const corpora = all.filter((c) => c.texts.length > 0);
   const extractor = await SpanExtractor.create({ preload: corpora.map((c) => c.language) });
   const rows: string[] = [];
   let totalBytes = 0, totalLex = 0, totalTs = 0;

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import TreeSitter = require('web-tree-sitter');
-import { SpanExtractor } from '../src/core/spans';
+import { SpanExtractor, type LanguageId } from '../src/core/spans';
 import { bestOf, numberArg, pythonStdlib } from '../test/support/files';
 
 const REPO = resolve(__dirname, '..');
@@ -17,13 +17,13 @@ const best = bestOf;
 
 interface Corpus {
   readonly name: string;
-  readonly language: string;
+  readonly language: LanguageId;
   readonly texts: string[];
   readonly bytes: number;
 }
 
 /** Files of `dir` matching `re`, sorted by name, until `budget` bytes. */
-function corpus(name: string, language: string, dir: string, re: RegExp, budget: number): Corpus | undefined {
+function corpus(name: string, language: LanguageId, dir: string, re: RegExp, budget: number): Corpus | undefined {
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => re.test(n)).sort();

@@ -7,7 +7,7 @@ import { DEFAULT_MODEL_KEY, MODEL_CONFIGS, modelConfig, type EncoderConfig } fro
 import { defaultCacheDir } from '../core/cache-dir';
 import { DEVICES } from '../core/runtime/providers';
 import { EMBEDDED_MODEL_NAMES, HUB_MODEL_NAMES } from '../core/runtime/named-models';
-import { FatalError } from './common';
+import { FatalError, parseIntOption } from './common';
 
 export const jsonOption = (): Option => new Option('--json', 'Print the result as JSON');
 
@@ -70,6 +70,15 @@ export const strategyOption = (choices: readonly string[], defaultValue: string)
   new Option('--strategy <strategy>', 'Merge strategy').choices(choices).default(defaultValue);
 
 export const idsOption = (): Option => new Option('--ids <json>', 'Token ids as a JSON array, used exactly as given');
+
+/** `--merge-layer K` on `encode` and `generate` (`analyze` also takes "all", the layer sweep). */
+export const mergeLayerOption = (): Option =>
+  new Option('--merge-layer <k>', 'Merge after encoder block K (0 = at the embeddings, up to the number of blocks)').argParser(parseIntOption('--merge-layer', 0)).default(0);
+
+/** Refuses K past the last block, once the model's block count is known (one message in every command). */
+export function checkMergeLayerFlag(k: number, layers: number): void {
+  if (k > layers) throw new FatalError(`--merge-layer ${k}: the encoder has ${layers} blocks (0 to ${layers})`);
+}
 
 /** Adds `options` to `command` (a short way to attach the shared options above). */
 export function withOptions(command: Command, ...options: Array<Option | Option[]>): Command {

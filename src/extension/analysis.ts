@@ -12,6 +12,7 @@ import { ModelHost, isEmbeddedSelection, modelSelection, runModelAnalysis, selec
 import { planForRange, type TextAnalysis } from './services';
 import type { Strategy } from './settings';
 import { summaryParts, type AnalysisSummary } from './summary';
+import { MERGE_LAYER_SETTING, MergeLayerRefused, mergeLayerRefusal } from './mergeLayer';
 
 const BUCKETS = 5;
 
@@ -219,6 +220,8 @@ export class Analyzer {
           const dir = selectedModelFolder(selection, this.ctx.engine.cacheDir);
           const runtime = await this.host.runtime(dir, settings.provider);
           cancelled();
+          const refusal = mergeLayerRefusal(settings.mergeLayer, runtime.layers, selection.label);
+          if (refusal) throw new MergeLayerRefused(refusal);
           const reducers = await strategyReducers(dir, runtime.info.dModel, useStrategies, {
             trainIfMissing: isEmbeddedSelection(selection),
             tokenizerDir: (await this.ctx.engine.tokenizer()).located.dir,
@@ -227,13 +230,18 @@ export class Analyzer {
             onTrained: (file) => this.ctx.log.info(`trained the learned merger for ${selection.label} on first use: ${file}`),
           });
           progress.report({ message: `running the encoder on ${part.encoding.length} tokens (${useStrategies.join(', ')})…` });
-          raw = await runModelAnalysis(runtime, part.encoding, part.plan, labels, reducers, settings.provider, abort.signal);
+          raw = await runModelAnalysis(runtime, part.encoding, part.plan, labels, reducers, settings.provider, abort.signal, settings.mergeLayer);
           this.ctx.log.info(`analysis of ${doc.uri.fsPath}: provider ${raw.provider.used}`
             + `${raw.provider.failures.length ? ` (fell back from ${raw.provider.failures.map((f) => `${f.provider}: ${f.reason}`).join('; ')})` : ''}`
             + `${raw.randomWeights ? ', random weights' : ''}`);
         } catch (err) {
           cancelled();
           if (err instanceof vscode.CancellationError) throw err;
+          // A setting the model cannot honour is refused outright, not shown as a half result.
+          if (err instanceof MergeLayerRefused) {
+            showMergeLayerRefusal(err.message);
+            return undefined;
+          }
           runError = err instanceof Error ? err.message.split('\n')[0]! : String(err);
           this.ctx.log.warn(`encoder not run: ${err instanceof Error && err.stack ? err.stack : runError}`);
         }
@@ -254,6 +262,13 @@ export class Analyzer {
   dispose(): void {
     void this.host.release();
   }
+}
+
+/** The merge-layer refusal, with a way to the setting. */
+export function showMergeLayerRefusal(message: string): void {
+  void vscode.window.showErrorMessage(`Subtoken Lens: ${message}`, 'Open Settings').then((pick) => {
+    if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', MERGE_LAYER_SETTING);
+  });
 }
 
 function fullRange(doc: vscode.TextDocument): vscode.Range {

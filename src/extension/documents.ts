@@ -2,12 +2,13 @@
 // the previous tree-sitter tree as they happen, so the next parse is incremental. Trees are wasm
 // memory: each is deleted when replaced or when its document closes.
 import * as vscode from 'vscode';
+import type { LanguageId } from '../core/spans';
 import { treeEditFor } from './edits';
 import { analyzeText, type Engine, type TextAnalysis, type Tree } from './services';
 
 interface Entry {
   version: number;
-  language: string;
+  language: LanguageId;
   tree: Tree | undefined;
   analysis: TextAnalysis | undefined;
   /** In-flight computation for `version`. */
@@ -30,7 +31,7 @@ export class DocumentCache implements vscode.Disposable {
   }
 
   /** Supported language of a document, or undefined. */
-  languageOf(doc: vscode.TextDocument): string | undefined {
+  languageOf(doc: vscode.TextDocument): LanguageId | undefined {
     return this.engine.languageFor(doc.languageId);
   }
 

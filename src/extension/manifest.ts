@@ -20,6 +20,7 @@ export const COMMANDS = {
   clearModelCache: { id: 'subtokenLens.clearModelCache', title: 'Clear Model Cache' },
   checkSetup: { id: 'subtokenLens.checkSetup', title: 'Check Setup' },
   toggleBoundaries: { id: 'subtokenLens.toggleBoundaries', title: 'Show Subtoken Boundaries' },
+  generateWithMerging: { id: 'subtokenLens.generateWithMerging', title: 'Generate With and Without Merging' },
   /** Internal: the results view and CodeLens call it; hidden from the palette. */
   revealResult: { id: 'subtokenLens.revealResult', title: 'Reveal Identifier' },
 } as const;

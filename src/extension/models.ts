@@ -270,7 +270,7 @@ export async function strategyReducers(
 /** Runs the encoder on the plan's groups (token positions of each merged identifier). */
 export async function runModelAnalysis(
   runtime: T5EncoderRuntime, encoding: Encoding, plan: MergePlan, labels: readonly string[],
-  strategies: readonly { name: Strategy; reducer: GroupReducer }[], provider: string, signal: AbortSignal,
+  strategies: readonly { name: Strategy; reducer: GroupReducer }[], provider: string, signal: AbortSignal, mergeLayer = 0,
 ): Promise<AnalysisResult> {
   const groups = plan.groups.map((g) => Array.from({ length: g.tokenCount }, (_, k) => g.firstToken + k));
   return analyzeFile(runtime, { ids: encoding.ids, groups, groupLabels: [...labels] }, {
@@ -279,5 +279,6 @@ export async function runModelAnalysis(
     warmup: 1,
     requestedProvider: provider,
     signal,
+    mergeLayer,
   });
 }

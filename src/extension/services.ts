@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { modelConfig, windowCapacity } from '../core/flops';
 import { buildMergePlan, type MergePlan } from '../core/merge/plan';
-import { SpanExtractor, languageForVsCodeId, type Edit, type Tree } from '../core/spans';
+import { SpanExtractor, languageForVsCodeId, type Edit, type LanguageId, type Tree } from '../core/spans';
 import { defaultCacheDir, loadTokenizer, locateTokenizer, type TokenizerSource } from '../core/tokenizer';
 import type { Encoding, SourceSpan, SpanResult, Tokenizer } from '../core/types';
 
@@ -82,7 +82,7 @@ export class Engine {
   }
 
   /** Grammar language for a VS Code language id, or undefined when unsupported. */
-  languageFor(vscodeLanguageId: string): string | undefined {
+  languageFor(vscodeLanguageId: string): LanguageId | undefined {
     return languageForVsCodeId(vscodeLanguageId);
   }
 
@@ -170,7 +170,7 @@ function lookupKey(l: TokenizerLookup): string {
  * merge plan. Returns the new tree; the caller owns it.
  */
 export function analyzeText(
-  tokenizer: Tokenizer, extractor: SpanExtractor, text: string, language: string, oldTree?: Tree,
+  tokenizer: Tokenizer, extractor: SpanExtractor, text: string, language: LanguageId, oldTree?: Tree,
 ): { tree: Tree; analysis: TextAnalysis } {
   const { tree, result } = extractor.parse(text, language, oldTree);
   const encoding = tokenizer.encode(text);

@@ -41,12 +41,15 @@ export interface Settings {
   readonly hubEndpoint: string;
   /** A model folder chosen by hand; when set it replaces `model`. */
   readonly modelPath: string;
+  /** Merge after encoder block K (0: at the embeddings); checked against the model when it runs. */
+  readonly mergeLayer: number;
 }
 
 type Spec =
   | { type: 'string'; default: string; enum?: readonly string[]; enumDescriptions?: readonly string[] }
   | { type: 'boolean'; default: boolean }
   | { type: 'number'; default: number; minimum: number }
+  | { type: 'integer'; default: number; minimum: number }
   | { type: 'array'; default: readonly string[] };
 
 interface SettingSpec<K extends keyof Settings> {
@@ -155,6 +158,12 @@ export const SETTING_SPECS: readonly AnySpec[] = [
       + PATH_REMOTE_NOTE,
     spec: { type: 'string', default: '' },
   },
+  {
+    field: 'mergeLayer', key: 'mergeLayer', scope: 'window',
+    description: 'Merge after encoder block K: blocks before K see every subtoken, blocks from K on run on the merged positions. '
+      + '0 = at the embeddings (saves the most). Values above the model\'s layer count are refused with a message when the model runs.',
+    spec: { type: 'integer', default: 0, minimum: 0 },
+  },
 ];
 
 /** Keys whose change invalidates loaded state (tokenizer, model session). */
@@ -192,6 +201,8 @@ function normalize(spec: Spec, raw: unknown): unknown {
       return typeof raw === 'boolean' ? raw : undefined;
     case 'number':
       return typeof raw === 'number' && Number.isFinite(raw) && raw >= spec.minimum ? raw : undefined;
+    case 'integer':
+      return typeof raw === 'number' && Number.isInteger(raw) && raw >= spec.minimum ? raw : undefined;
     case 'array':
       return Array.isArray(raw) && raw.every((x) => typeof x === 'string') ? [...raw] : undefined;
   }
@@ -200,6 +211,7 @@ function normalize(spec: Spec, raw: unknown): unknown {
 function describe(spec: Spec): string {
   if (spec.type === 'string' && spec.enum) return `one of ${spec.enum.join(', ')}`;
   if (spec.type === 'number') return `a number ≥ ${spec.minimum}`;
+  if (spec.type === 'integer') return `a whole number ≥ ${spec.minimum}`;
   if (spec.type === 'array') return 'a list of strings';
   return `a ${spec.type}`;
 }
@@ -216,7 +228,7 @@ export function configurationContribution(): object {
       p.enum = s.spec.enum;
       if (s.spec.enumDescriptions) p.enumDescriptions = s.spec.enumDescriptions;
     }
-    if (s.spec.type === 'number') p.minimum = s.spec.minimum;
+    if (s.spec.type === 'number' || s.spec.type === 'integer') p.minimum = s.spec.minimum;
     if (s.spec.type === 'array') p.items = { type: 'string' };
     properties[`${SECTION}.${s.key}`] = p;
   }

@@ -6,6 +6,7 @@ import { BoundaryDecorations } from './boundaries';
 import type { CommandFactory } from './commands';
 import { compareStrategies } from './compare';
 import type { Ctx } from './ctx';
+import { generateWithMerging } from './generate';
 import type { CommandName } from './manifest';
 import { clearCache, download, selectModel, train } from './modelCommands';
 import { modelSelection } from './models';
@@ -39,6 +40,7 @@ export function commandTable(ctx: Ctx): { commands: Record<CommandName, CommandF
     clearModelCache: () => () => clearCache(ctx, analyzer),
     checkSetup: () => () => checkSetup(ctx),
     toggleBoundaries: () => () => boundaries.toggle(),
+    generateWithMerging: () => () => generateWithMerging(ctx, analyzer),
     revealResult: () => async (uri: unknown, range: unknown) => {
       if (!(uri instanceof vscode.Uri) || !(range instanceof vscode.Range)) return;
       const editor = await vscode.window.showTextDocument(uri, { selection: range, preserveFocus: false });

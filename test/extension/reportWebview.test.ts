@@ -65,7 +65,7 @@ export function probe(api: VsCodeApi): void { api.postMessage({ type: 'export', 
       writeFileSync(config, JSON.stringify({
         compilerOptions: {
           target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', lib: ['ES2022', 'DOM'],
-          noEmit: true, strict: true, skipLibCheck: true, types: [], noUnusedLocals: true,
+          noEmit: true, strict: true, skipLibCheck: true, types: [], noUnusedLocals: true, noUncheckedIndexedAccess: true,
         },
         files: [...webview, probe],
       }));

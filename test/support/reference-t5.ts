@@ -42,7 +42,7 @@ function matmul(x: Float64Array, n: number, a: number, w: Float32Array, b: numbe
       const xv = x[i * a + k]!;
       if (xv === 0) continue;
       const row = k * b;
-      for (let j = 0; j < b; j++) out[i * b + j] += xv * w[row + j]!;
+      for (let j = 0; j < b; j++) out[i * b + j]! += xv * w[row + j]!;
     }
   }
   return out;
@@ -85,17 +85,17 @@ export function t5EncoderForward(w: T5Weights, embeds: Float32Array, n: number, 
         for (let j = 0; j < n; j++) { scores[j] = Math.exp(scores[j]! - max); z += scores[j]!; }
         for (let j = 0; j < n; j++) {
           const p = scores[j]! / z;
-          for (let c = 0; c < dKv; c++) ctx[i * inner + h * dKv + c] += p * v[j * inner + h * dKv + c]!;
+          for (let c = 0; c < dKv; c++) ctx[i * inner + h * dKv + c]! += p * v[j * inner + h * dKv + c]!;
         }
       }
     }
     const attnOut = matmul(ctx, n, inner, L.o, d);
-    for (let i = 0; i < x.length; i++) x[i] += attnOut[i]!;
+    for (let i = 0; i < x.length; i++) x[i]! += attnOut[i]!;
     const h2 = rmsNorm(x, n, d, L.ln1, eps);
     const ff = matmul(h2, n, d, L.wi, dFf);
     for (let i = 0; i < ff.length; i++) if (ff[i]! < 0) ff[i] = 0;
     const ffOut = matmul(ff, n, dFf, L.wo, d);
-    for (let i = 0; i < x.length; i++) x[i] += ffOut[i]!;
+    for (let i = 0; i < x.length; i++) x[i]! += ffOut[i]!;
   }
   x = rmsNorm(x, n, d, w.finalLn, eps);
   return Float32Array.from(x);

@@ -4,9 +4,10 @@
 import { type Command, Option } from 'commander';
 import { cancellable, FatalError, openModelTokenizer, prepareOutput, readSourceFile, writeAtomic } from '../common';
 import { type EncodedWindow, hiddenStatesFiles } from '../hidden-states-file';
-import { cacheDirFrom, cacheDirOptions, idsOption, modelOption, providerOption, strategyOption, tokenizerOption, withOptions } from '../options';
+import { cacheDirFrom, cacheDirOptions, checkMergeLayerFlag, idsOption, mergeLayerOption, modelOption, providerOption, strategyOption, tokenizerOption, withOptions } from '../options';
 import { loadEncoder, checkTokenizerMatchesModel, type T5EncoderRuntime } from '../../core/runtime/encoder';
-import { type GroupReducer, averageReducer, loadLearnedReducer, mergeEmbeddings } from '../../core/runtime/merge';
+import { type GroupReducer, averageReducer, loadLearnedReducer } from '../../core/runtime/merge';
+import { runMergedAtLayer } from '../../core/runtime/merge-layer';
 import { planFile } from '../../core/runtime/plan-input';
 import { splitIntoWindows } from '../../core/runtime/windows';
 import { modelDirFromSpec } from '../../core/runtime/resolve-model';
@@ -23,6 +24,7 @@ interface EncodeFlags {
   tokenizer?: string;
   cacheDir?: string;
   cache?: string;
+  mergeLayer: number;
 }
 
 function parseJsonArg<T>(name: string, raw: string, check: (v: unknown) => v is T, expected: string): T {
@@ -38,9 +40,9 @@ function parseJsonArg<T>(name: string, raw: string, check: (v: unknown) => v is 
 const isIntArray = (v: unknown): v is number[] => Array.isArray(v) && v.every((x) => Number.isInteger(x));
 const isGroups = (v: unknown): v is number[][] => Array.isArray(v) && v.every(isIntArray);
 
-async function encodeOne(rt: T5EncoderRuntime, ids: number[], groups: number[][], reducer: GroupReducer | undefined): Promise<EncodedWindow> {
-  const merged = mergeEmbeddings(rt.embed(ids), rt.info.dModel, groups, reducer);
-  const data = await rt.run({ embeds: merged.embeds, batch: 1, seq: merged.length });
+/** One window, merged after block `mergeLayer` (0: at the embeddings; without a reducer nothing merges, so the whole encoder runs). */
+async function encodeOne(rt: T5EncoderRuntime, ids: number[], groups: number[][], reducer: GroupReducer | undefined, mergeLayer: number): Promise<EncodedWindow> {
+  const { out: data, merged } = await runMergedAtLayer(rt, reducer ? mergeLayer : 0, rt.embed(ids), groups, reducer);
   return { ids, groups, mergedToOriginal: Array.from(merged.mergedToOriginal), shape: [1, merged.length, rt.info.dModel], data };
 }
 
@@ -54,6 +56,7 @@ export function register(program: Command): void {
     new Option('--groups <json>', "Groups of consecutive positions to merge, JSON [[3,4,5],[10,11]]; with FILE: positions in the file's tokens").default(undefined, "with FILE, the file's identifiers"),
     strategyOption(['none', 'average', 'learned'], 'none'),
     modelOption('embedded-tiny'),
+    mergeLayerOption(),
     new Option('--out <file>', 'Output file: .json, .npz (hidden.npy [windows, length, d] + lengths.npy) or .npy (see README)').makeOptionMandatory(),
     providerOption(), tokenizerOption(), cacheDirOptions())
     .action(async (file: string | undefined, flags: EncodeFlags) => {
@@ -71,6 +74,7 @@ export function register(program: Command): void {
       const { windows, provider, randomWeights } = await cancellable('nothing written', async (signal) => {
         const rt = await loadEncoder(dir, { device: flags.provider, probe: false });
         try {
+          checkMergeLayerFlag(flags.mergeLayer, rt.layers);
           const reducer = flags.strategy === 'none' ? undefined : flags.strategy === 'average' ? averageReducer : loadLearnedReducer(dir, rt.info.dModel);
           let inputs: Array<{ ids: number[]; groups: number[][] }>;
           if (explicitIds) inputs = [{ ids: explicitIds, groups: explicitGroups ?? [] }];
@@ -84,14 +88,14 @@ export function register(program: Command): void {
           const out: EncodedWindow[] = [];
           for (const w of inputs) {
             signal.throwIfAborted(); // one window run is the unit that cannot be interrupted
-            out.push(await encodeOne(rt, w.ids, w.groups, reducer));
+            out.push(await encodeOne(rt, w.ids, w.groups, reducer, flags.mergeLayer));
           }
           return { windows: out, provider: rt.info.provider, randomWeights: rt.info.randomWeights };
         } finally {
           await rt.release();
         }
       });
-      const meta = { model: dir, provider, strategy: flags.strategy, randomWeights };
+      const meta = { model: dir, provider, strategy: flags.strategy, mergeLayer: flags.mergeLayer, randomWeights };
       const output = hiddenStatesFiles(flags.out, windows, meta);
       for (const f of output.files) writeAtomic(f.path, f.bytes);
       process.stderr.write(`wrote ${terminalLine(flags.out)}: ${terminalLine(output.summary)} on ${provider}\n`);

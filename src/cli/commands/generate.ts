@@ -4,7 +4,7 @@
 // does merging change the summary? The decoder graph is built from the checkpoint's weights.
 import { type Command, Option } from 'commander';
 import { FatalError, cancellable, openModelTokenizer, parseIntOption, readSourceFile } from '../common';
-import { cacheDirFrom, cacheDirOptions, idsOption, jsonOption, modelOption, providerOption, strategyOption, tokenizerOption, withOptions } from '../options';
+import { cacheDirFrom, cacheDirOptions, checkMergeLayerFlag, idsOption, jsonOption, mergeLayerOption, modelOption, providerOption, strategyOption, tokenizerOption, withOptions } from '../options';
 import { decodeIds } from '../../core/runtime/decode-text';
 import { T5DecoderRuntime } from '../../core/runtime/decoder';
 import { type T5EncoderRuntime, checkTokenizerMatchesModel, loadEncoder } from '../../core/runtime/encoder';
@@ -29,6 +29,7 @@ interface GenerateFlags {
   cacheDir?: string;
   cache?: string;
   json?: boolean;
+  mergeLayer: number;
 }
 
 export const DEFAULT_MAX_NEW_TOKENS = 20;
@@ -85,6 +86,7 @@ export function register(program: Command): void {
     modelOption(),
     new Option('--max-new-tokens <n>', 'Most tokens to generate per run').argParser(parseIntOption('--max-new-tokens', 1)).default(DEFAULT_MAX_NEW_TOKENS),
     strategyOption(['average', 'learned'], 'average'),
+    mergeLayerOption(),
     providerOption(),
     tokenizerOption('the model folder\'s own, else located automatically'), cacheDirOptions(), jsonOption())
     .action(async (file: string | undefined, flags: GenerateFlags) => {
@@ -106,6 +108,8 @@ export function register(program: Command): void {
       const cacheDir = cacheDirFrom(flags);
       const dir = modelDirFromSpec(flags.model, cacheDir);
       const { tokenizer, dir: tokenizerDir } = openModelTokenizer(flags.tokenizer, dir, cacheDir);
+      // From config.json, before any graph is built.
+      checkMergeLayerFlag(flags.mergeLayer, readT5Config(dir).num_layers);
 
       // The merger before the model: a missing learned merger is refused before any graph is built.
       let reducer = averageReducer;
@@ -136,7 +140,7 @@ export function register(program: Command): void {
             const [first] = splitIntoWindows(plan, encoder.info.config.bos_token_id, encoder.info.config.eos_token_id);
             input = { ids: first!.ids, groups: first!.groups, source: `${file} (${plan.planner})`, truncatedTokens: plan.ids.length - (first!.ids.length - 2) };
           }
-          const r = await generateWithAndWithoutMerging(encoder, decoder, input.ids, input.groups, reducer, { maxNewTokens: flags.maxNewTokens, signal });
+          const r = await generateWithAndWithoutMerging(encoder, decoder, input.ids, input.groups, reducer, { maxNewTokens: flags.maxNewTokens, signal, mergeLayer: flags.mergeLayer });
           const texts = { unmerged: decodeIds(tokenizer, r.unmerged.ids), merged: decodeIds(tokenizer, r.merged.ids) };
           const graphsBuilt = decoder.info.builtGraphs || encoder.info.checkpoint?.built === true; // whichever loaded first built them
           const body = {
@@ -150,7 +154,7 @@ export function register(program: Command): void {
           if (flags.json) return `${JSON.stringify(body, null, 2)}\n`;
           const head = [
             `model: ${dir} (${encoder.info.route === 'checkpoint' ? `checkpoint ${encoder.info.checkpoint?.weightsFormat}, graphs ${graphsBuilt ? 'built now' : 'from the cache'}` : 'ONNX export'}; ${encoder.info.provider})`,
-            `input: ${input.source}: ${input.ids.length} positions, ${input.groups.length} groups merged (${flags.strategy}) → ${r.merged.encoderLength}` +
+            `input: ${input.source}: ${input.ids.length} positions, ${input.groups.length} groups merged (${flags.strategy}${r.mergeLayer > 0 ? `, after encoder block ${r.mergeLayer}` : ''}) → ${r.merged.encoderLength}` +
               (input.truncatedTokens > 0 ? `; only the first window: ${input.truncatedTokens} tokens left out` : ''),
           ];
           return `${terminalText(formatGeneration(body, head))}\n`;

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type EncoderConfig, type FlopBreakdown, encoderFlops, encoderFlopsAtLayer } from '../flops';
+import { minOf } from '../extremes';
 import { type FlopProfile, type TaskFlops, sumTaskFlops, taskFlops } from '../task-flops';
 import { runMergedAtLayer } from './merge-layer';
 import type { GraphFlopCount } from './graph-flops';
@@ -264,7 +265,7 @@ export function compareOutputs(
   const cos = tokenCosines.map((t) => t.cosine);
   return {
     tokenCosines,
-    minTokenCosine: cos.length ? Math.min(...cos) : NaN,
+    minTokenCosine: cos.length ? minOf(cos) : NaN,
     meanTokenCosine: cos.length ? cos.reduce((a, b) => a + b, 0) / cos.length : NaN,
     pooledCosine, maxAbsDiff: maxAbs, relativeL2: den > 0 ? Math.sqrt(num / den) : 0, groupCosines,
   };

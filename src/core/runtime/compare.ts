@@ -21,10 +21,10 @@ export function meanRows(m: ArrayLike<number>, d: number, positions: Iterable<nu
   const out = new Float64Array(d);
   let k = 0;
   for (const p of positions) {
-    for (let j = 0; j < d; j++) out[j] += m[p * d + j]!;
+    for (let j = 0; j < d; j++) out[j]! += m[p * d + j]!;
     k++;
   }
-  if (k > 0) for (let j = 0; j < d; j++) out[j] /= k;
+  if (k > 0) for (let j = 0; j < d; j++) out[j]! /= k;
   return out;
 }
 

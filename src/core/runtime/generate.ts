@@ -2,10 +2,11 @@
 // compare. The merged run differs only in what the decoder attends to (m instead of n encoder
 // positions); the decoder, start token and stopping rule are the same.
 import { cachedDecodeFlops, greedyDecodeFlops } from '../decoder-flops';
-import { encoderFlops } from '../flops';
+import { encoderFlops, encoderFlopsAtLayer } from '../flops';
 import type { T5DecoderRuntime } from './decoder';
 import type { T5EncoderRuntime } from './encoder';
-import { type GroupReducer, mergeEmbeddings } from './merge';
+import type { GroupReducer } from './merge';
+import { checkMergeLayer, runMergedAtLayer } from './merge-layer';
 
 /** Index of the largest value; the first one on ties, as torch.argmax. NaN never wins. */
 export function argmax(row: ArrayLike<number>): number {
@@ -81,6 +82,8 @@ export interface GenerationComparison {
   readonly agreement: { readonly matching: number; readonly compared: number; readonly fraction: number };
   /** 1 − merged/unmerged total FLOPs (analytic, as run). */
   readonly flopSaving: number;
+  /** Encoder block after which the merged run merged (0 = at the embeddings). */
+  readonly mergeLayer: number;
 }
 
 /** Where two id sequences first differ (a shorter one differs where it ends), and how many positions agree. */
@@ -97,15 +100,19 @@ export function compareIds(a: readonly number[], b: readonly number[]): Pick<Gen
   return { firstDifference: first, agreement: { matching, compared, fraction: compared === 0 ? 1 : matching / compared } };
 }
 
-async function runOnce(
-  encoder: T5EncoderRuntime, decoder: T5DecoderRuntime, embeds: Float32Array, length: number, o: GreedyOptions,
-): Promise<GenerationRun> {
+/** One encoder output to decode from: `memory` ([length, d]) and its analytic encoder FLOPs. */
+interface EncodedMemory {
+  readonly memory: Float32Array;
+  readonly length: number;
+  readonly encoderFlops: number;
+}
+
+async function runOnce(decoder: T5DecoderRuntime, encode: () => Promise<EncodedMemory>, o: GreedyOptions): Promise<GenerationRun> {
   const t0 = performance.now();
-  const memory = await encoder.run({ embeds, batch: 1, seq: length });
+  const { memory, length, encoderFlops: enc } = await encode();
   const t1 = performance.now();
   const out = await greedyDecode(decoder, memory, length, o);
   const t2 = performance.now();
-  const enc = encoderFlops(encoder.info.encoderConfig, length).total;
   const dec = greedyDecodeFlops(decoder.info.shape, length, out.ids.length);
   return {
     ...out, encoderLength: length,
@@ -117,11 +124,14 @@ async function runOnce(
 export interface GenerateOptions {
   readonly maxNewTokens: number;
   readonly signal?: AbortSignal;
+  /** Merge after encoder block K (0, the default: at the embeddings); 0..num_layers. */
+  readonly mergeLayer?: number;
 }
 
 /**
- * Greedy generation for `ids` as they are, then with `groups` merged by `reducer` before the
- * encoder; the stop rule and start token come from the decoder's generation settings.
+ * Greedy generation for `ids` as they are, then with `groups` merged by `reducer` (at the
+ * embeddings, or after encoder block `o.mergeLayer`); the stop rule and start token come from the
+ * decoder's generation settings.
  */
 export async function generateWithAndWithoutMerging(
   encoder: T5EncoderRuntime, decoder: T5DecoderRuntime, ids: readonly number[], groups: readonly (readonly number[])[],
@@ -131,16 +141,26 @@ export async function generateWithAndWithoutMerging(
   if (encoder.info.dModel !== decoder.info.dModel || encoder.info.vocabSize !== decoder.info.vocabSize) {
     throw new Error(`encoder (d_model ${encoder.info.dModel}, vocab ${encoder.info.vocabSize}) and decoder (d_model ${decoder.info.dModel}, vocab ${decoder.info.vocabSize}) are not one model`);
   }
-  const d = encoder.info.dModel;
+  const k = o.mergeLayer ?? 0;
+  checkMergeLayer(k, encoder.layers);
+  const cfg = encoder.info.encoderConfig;
   const embeds = encoder.embed(ids);
-  const merged = mergeEmbeddings(embeds, d, groups, reducer);
+  const n = ids.length;
   const greedy: GreedyOptions = {
     maxNewTokens: o.maxNewTokens, startTokenId: decoder.info.tokens.decoderStartTokenId, eosTokenIds: decoder.info.tokens.eosTokenIds, signal: o.signal,
   };
-  const unmergedRun = await runOnce(encoder, decoder, embeds, ids.length, greedy);
-  const mergedRun = await runOnce(encoder, decoder, merged.embeds, merged.length, greedy);
+  const unmergedRun = await runOnce(decoder, async () => ({
+    memory: await encoder.run({ embeds, batch: 1, seq: n }), length: n, encoderFlops: encoderFlops(cfg, n).total,
+  }), greedy);
+  // At K = 0 runMergedAtLayer is the whole encoder on the merged embeddings, as before merge layers.
+  const mergedRun = await runOnce(decoder, async () => {
+    const { out, merged } = await runMergedAtLayer(encoder, k, embeds, groups, reducer);
+    // encoderFlops at K = 0 keeps the figure bit-for-bit what it was before merge layers.
+    const flops = k === 0 ? encoderFlops(cfg, merged.length) : encoderFlopsAtLayer(cfg, n, merged.length, k);
+    return { memory: out, length: merged.length, encoderFlops: flops.total };
+  }, greedy);
   return {
     unmerged: unmergedRun, merged: mergedRun, ...compareIds(unmergedRun.ids, mergedRun.ids),
-    flopSaving: 1 - mergedRun.flops.total / unmergedRun.flops.total,
+    flopSaving: 1 - mergedRun.flops.total / unmergedRun.flops.total, mergeLayer: k,
   };
 }

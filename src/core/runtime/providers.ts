@@ -27,7 +27,8 @@ export function autoProviders(platform: string = process.platform, arch: string 
 /** The ordered providers to try for a device. An explicit GPU device still falls back to CPU. */
 export function providersForDevice(device: string, platform: string = process.platform, arch: string = process.arch): string[] {
   if (device === 'auto') return autoProviders(platform, arch);
-  if (!(device in DEVICE_TO_PROVIDER)) {
+  // Own keys only: `in` would also accept Object.prototype's ('toString', 'constructor', ...).
+  if (!Object.hasOwn(DEVICE_TO_PROVIDER, device)) {
     throw new Error(`Unknown provider "${device}". Valid: ${DEVICES.join(', ')}.`);
   }
   const p = DEVICE_TO_PROVIDER[device as Exclude<Device, 'auto'>];

@@ -91,13 +91,13 @@ export class SpanExtractor {
     return extractor;
   }
 
-  /** Whether `extract`/`parse` can run synchronously for this language now. */
-  isLoaded(language: LanguageId): boolean {
-    return this.loaded.has(language);
+  /** Whether `extract`/`parse` can run synchronously for this language now (false for an unknown one). */
+  isLoaded(language: string): boolean {
+    return isSupportedLanguage(language) && this.loaded.has(language);
   }
 
   /** Loads the grammar and query of a language (once). Throws UnsupportedLanguageError or GrammarLoadError. */
-  async ensureLanguage(language: LanguageId): Promise<void> {
+  async ensureLanguage(language: string): Promise<void> {
     this.assertLive();
     if (!isSupportedLanguage(language)) throw new UnsupportedLanguageError(language);
     if (this.loaded.has(language)) return;
@@ -115,8 +115,8 @@ export class SpanExtractor {
   }
 
   /** Grammar and query file actually used for a loaded language (for diagnostics). */
-  filesFor(language: LanguageId): { grammar: string; query: string } | undefined {
-    const l = this.loaded.get(language);
+  filesFor(language: string): { grammar: string; query: string } | undefined {
+    const l = isSupportedLanguage(language) ? this.loaded.get(language) : undefined;
     return l && { grammar: l.grammarPath, query: l.queryPath };
   }
 
@@ -190,7 +190,7 @@ export class SpanExtractor {
 
   private async load(language: LanguageId): Promise<LoadedLanguage> {
     const dirs = this.opts.grammarDirs ?? [];
-    const grammar = GRAMMAR_FILES[language]!;
+    const grammar = GRAMMAR_FILES[language];
     const wasm = locateGrammarWasm(grammar, dirs);
     if (!wasm.found) throw new GrammarLoadError(language, grammar.file, wasm.searched, 'file not found');
     const scm = locateQuery(language, dirs);

@@ -1,8 +1,6 @@
 // Which languages have a grammar, where its .wasm comes from, and how file paths / VS Code
 // language ids map onto them. Pure data: nothing here loads a grammar.
 
-/** A grammar name as used by this module, e.g. "python", "tsx", "csharp". */
-export type LanguageId = string;
 
 /** npm packages that ship prebuilt grammar .wasm files, and the folder inside each that holds them. */
 export const GRAMMAR_PACKS = {
@@ -24,7 +22,7 @@ export interface GrammarFile {
  * exactly one file because its query (`grammars/<language>.scm`) is written against that grammar's
  * node types. A build copies these files (flat) into `dist/grammars/`; names never clash.
  */
-export const GRAMMAR_FILES: Readonly<Record<LanguageId, GrammarFile>> = {
+export const GRAMMAR_FILES = {
   python: { file: 'tree-sitter-python.wasm', pack: '@vscode/tree-sitter-wasm' },
   javascript: { file: 'tree-sitter-javascript.wasm', pack: '@vscode/tree-sitter-wasm' },
   typescript: { file: 'tree-sitter-typescript.wasm', pack: '@vscode/tree-sitter-wasm' },
@@ -45,9 +43,13 @@ export const GRAMMAR_FILES: Readonly<Record<LanguageId, GrammarFile>> = {
   // 0.25.10 (keywords such as `return`/`then`/`end` come out as identifiers, plain files as ERROR
   // trees), and no other Lua grammar is installed. See grammars/README.md. `.lua` files are counted
   // as unsupported (tokens, nothing merged) rather than reported with wrong spans.
-};
+} as const satisfies Readonly<Record<string, GrammarFile>>;
 
-export const SUPPORTED_LANGUAGES: readonly LanguageId[] = Object.freeze(Object.keys(GRAMMAR_FILES));
+/** A grammar name as used by this module, e.g. "python", "tsx", "csharp": a key of GRAMMAR_FILES. */
+export type LanguageId = keyof typeof GRAMMAR_FILES;
+
+// Object.keys types its result string[]; the keys of GRAMMAR_FILES are exactly the LanguageIds.
+export const SUPPORTED_LANGUAGES: readonly LanguageId[] = Object.freeze(Object.keys(GRAMMAR_FILES) as LanguageId[]);
 
 export function isSupportedLanguage(language: string): language is LanguageId {
   return Object.prototype.hasOwnProperty.call(GRAMMAR_FILES, language);

@@ -76,7 +76,7 @@ class MatchingSet {
 function charBefore(text: string, i: number): string {
   const c = text.charCodeAt(i - 1);
   if (c >= 0xdc00 && c <= 0xdfff && i >= 2) return text.slice(i - 2, i);
-  return text[i - 1];
+  return text[i - 1]!;
 }
 function charAt(text: string, i: number): string {
   return String.fromCodePoint(text.codePointAt(i)!);

@@ -36,7 +36,7 @@ export class BpeModel {
     const { vocab, merges } = opts;
     this.byteToId = new Int32Array(256);
     for (let b = 0; b < 256; b++) {
-      const id = vocab.get(BYTE_TO_UNICODE[b]);
+      const id = vocab.get(BYTE_TO_UNICODE[b]!);
       if (id !== undefined) this.byteToId[b] = id;
       else if (opts.unkId !== undefined) this.byteToId[b] = opts.unkId;
       else {
@@ -51,7 +51,7 @@ export class BpeModel {
     this.keys = new Int32Array(cap * 2).fill(EMPTY);
     this.vals = new Int32Array(cap * 2);
     for (let rank = 0; rank < merges.length; rank++) {
-      const [a, b] = merges[rank];
+      const [a, b] = merges[rank]!;
       const left = vocab.get(a);
       const right = vocab.get(b);
       const result = vocab.get(a + b);
@@ -88,8 +88,8 @@ export class BpeModel {
   private rankOf(left: number, right: number): number {
     const s = this.slotOf(left, right);
     if (this.keys[s * 2] === EMPTY) return -1;
-    this.lastMerged = this.vals[s * 2 + 1];
-    return this.vals[s * 2];
+    this.lastMerged = this.vals[s * 2 + 1]!;
+    return this.vals[s * 2]!;
   }
 
   /** Encodes bytes[0..n) into token ids; returns them in a fresh Int32Array. */
@@ -102,7 +102,7 @@ export class BpeModel {
       this.merged = new Int32Array(size);
     }
     const syms = this.syms;
-    for (let k = 0; k < n; k++) syms[k] = this.byteToId[bytes[k]];
+    for (let k = 0; k < n; k++) syms[k] = this.byteToId[bytes[k]!]!;
     const len = n <= SHORT_WORD ? this.mergeShort(n) : this.mergeLong(n);
     return syms.slice(0, len);
   }
@@ -113,7 +113,7 @@ export class BpeModel {
     const ranks = this.ranks;
     const merged = this.merged;
     for (let p = 0; p + 1 < n; p++) {
-      ranks[p] = this.rankOf(syms[p], syms[p + 1]);
+      ranks[p] = this.rankOf(syms[p]!, syms[p + 1]!);
       merged[p] = this.lastMerged;
     }
     let len = n;
@@ -121,27 +121,27 @@ export class BpeModel {
       let best = -1;
       let bestRank = 0x7fffffff;
       for (let p = 0; p + 1 < len; p++) {
-        const r = ranks[p];
+        const r = ranks[p]!;
         if (r >= 0 && r < bestRank) {
           bestRank = r;
           best = p;
         }
       }
       if (best < 0) break;
-      syms[best] = merged[best];
+      syms[best] = merged[best]!;
       // Remove symbol best+1 and its pair entry.
       for (let p = best + 1; p + 1 < len; p++) {
-        syms[p] = syms[p + 1];
-        ranks[p] = ranks[p + 1];
-        merged[p] = merged[p + 1];
+        syms[p] = syms[p + 1]!;
+        ranks[p] = ranks[p + 1]!;
+        merged[p] = merged[p + 1]!;
       }
       len--;
       if (best > 0) {
-        ranks[best - 1] = this.rankOf(syms[best - 1], syms[best]);
+        ranks[best - 1] = this.rankOf(syms[best - 1]!, syms[best]!);
         merged[best - 1] = this.lastMerged;
       }
       if (best + 1 < len) {
-        ranks[best] = this.rankOf(syms[best], syms[best + 1]);
+        ranks[best] = this.rankOf(syms[best]!, syms[best + 1]!);
         merged[best] = this.lastMerged;
       }
     }
@@ -173,30 +173,30 @@ export class BpeModel {
       let i = size++;
       while (i > 0) {
         const parent = (i - 1) >> 1;
-        if (heap[parent] <= key) break;
-        heap[i] = heap[parent];
+        if (heap[parent]! <= key) break;
+        heap[i] = heap[parent]!;
         i = parent;
       }
       heap[i] = key;
     };
     const pop = (): number => {
-      const top = heap[0];
-      const last = heap[--size];
+      const top = heap[0]!;
+      const last = heap[--size]!;
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
         if (l >= size) break;
         const r = l + 1;
-        const c = r < size && heap[r] < heap[l] ? r : l;
-        if (heap[c] >= last) break;
-        heap[i] = heap[c];
+        const c = r < size && heap[r]! < heap[l]! ? r : l;
+        if (heap[c]! >= last) break;
+        heap[i] = heap[c]!;
         i = c;
       }
       heap[i] = last;
       return top;
     };
     for (let k = 0; k + 1 < n; k++) {
-      const r = this.rankOf(syms[k], syms[k + 1]);
+      const r = this.rankOf(syms[k]!, syms[k + 1]!);
       if (r >= 0) push(r * posBits + k);
     }
     while (size > 0) {
@@ -204,27 +204,27 @@ export class BpeModel {
       const rank = Math.floor(key / posBits);
       const pos = key - rank * posBits;
       if (!alive[pos]) continue;
-      const right = next[pos];
+      const right = next[pos]!;
       if (right < 0) continue;
       // Stale if the pair at pos changed since this candidate was pushed.
-      if (this.rankOf(syms[pos], syms[right]) !== rank) continue;
+      if (this.rankOf(syms[pos]!, syms[right]!) !== rank) continue;
       syms[pos] = this.lastMerged;
       alive[right] = 0;
-      const after = next[right];
+      const after = next[right]!;
       next[pos] = after;
       if (after >= 0) prev[after] = pos;
-      const before = prev[pos];
+      const before = prev[pos]!;
       if (before >= 0) {
-        const r = this.rankOf(syms[before], syms[pos]);
+        const r = this.rankOf(syms[before]!, syms[pos]!);
         if (r >= 0) push(r * posBits + before);
       }
       if (after >= 0) {
-        const r = this.rankOf(syms[pos], syms[after]);
+        const r = this.rankOf(syms[pos]!, syms[after]!);
         if (r >= 0) push(r * posBits + pos);
       }
     }
     let len = 0;
-    for (let k = 0; k >= 0; k = next[k]) syms[len++] = syms[k];
+    for (let k = 0; k >= 0; k = next[k]!) syms[len++] = syms[k]!;
     return len;
   }
 }

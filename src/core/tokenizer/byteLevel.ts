@@ -29,7 +29,7 @@ export const UNICODE_TO_BYTE: Int16Array = (() => {
 export function byteLengthOfToken(token: string): number {
   for (let i = 0; i < token.length; i++) {
     const c = token.charCodeAt(i);
-    if (c >= 512 || UNICODE_TO_BYTE[c] < 0) return -1;
+    if (c >= 512 || UNICODE_TO_BYTE[c]! < 0) return -1;
   }
   return token.length;
 }

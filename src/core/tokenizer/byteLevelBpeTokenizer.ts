@@ -160,7 +160,7 @@ export class ByteLevelBpeTokenizer implements Tokenizer {
     }
     const { src, from, to, delta } = this.prefixed(text, start, end);
     const ranges = preTokenizeRanges(src, from, to, this.preTokenizer.steps);
-    for (let k = 0; k < ranges.length; k += 2) this.emit(src, ranges[k], ranges[k + 1], out, delta, start);
+    for (let k = 0; k < ranges.length; k += 2) this.emit(src, ranges[k]!, ranges[k + 1]!, out, delta, start);
   }
 
   private countSection(text: string, start: number, end: number): number {
@@ -177,7 +177,7 @@ export class ByteLevelBpeTokenizer implements Tokenizer {
     const { src, from, to } = this.prefixed(text, start, end);
     const ranges = preTokenizeRanges(src, from, to, this.preTokenizer.steps);
     for (let k = 0; k < ranges.length; k += 2) {
-      const v = this.lookup(src, ranges[k], ranges[k + 1]);
+      const v = this.lookup(src, ranges[k]!, ranges[k + 1]!);
       n += typeof v === 'number' ? 1 : v.length;
     }
     return n;
@@ -217,16 +217,16 @@ export class ByteLevelBpeTokenizer implements Tokenizer {
     while (out.length + v.length > out.ids.length) out.grow();
     const tokenBytes = this.tokenBytes;
     let total = 0;
-    for (let k = 0; k < v.length; k++) total += tokenBytes[v[k]];
+    for (let k = 0; k < v.length; k++) total += tokenBytes[v[k]!]!;
     const { ids, starts, ends } = out;
     let o = out.length;
     if (total === e - s) {
       // All ASCII: byte offsets are string offsets.
       let pos = s;
       for (let k = 0; k < v.length; k++) {
-        ids[o] = v[k];
+        ids[o] = v[k]!;
         starts[o] = Math.max(pos + delta, minStart);
-        pos += tokenBytes[v[k]];
+        pos += tokenBytes[v[k]!]!;
         ends[o++] = Math.max(pos + delta, minStart);
       }
     } else {
@@ -236,11 +236,11 @@ export class ByteLevelBpeTokenizer implements Tokenizer {
       const ce = this.byteCharEnd;
       let b = 0;
       for (let k = 0; k < v.length; k++) {
-        const len = tokenBytes[v[k]];
-        ids[o] = v[k];
-        starts[o] = Math.max(cs[b] + delta, minStart);
+        const len = tokenBytes[v[k]!]!;
+        ids[o] = v[k]!;
+        starts[o] = Math.max(cs[b]! + delta, minStart);
         b = Math.min(b + len, n);
-        ends[o++] = Math.max(ce[b - 1] + delta, minStart);
+        ends[o++] = Math.max(ce[b - 1]! + delta, minStart);
       }
     }
     out.length = o;
@@ -251,12 +251,12 @@ export class ByteLevelBpeTokenizer implements Tokenizer {
     const n = this.utf8(src, s, e);
     if (this.ignoreMerges) {
       let word = '';
-      for (let k = 0; k < n; k++) word += BYTE_TO_UNICODE[this.bytes[k]];
+      for (let k = 0; k < n; k++) word += BYTE_TO_UNICODE[this.bytes[k]!];
       const id = this.tokenToIdMap.get(word);
       if (id !== undefined) return id;
     }
     const ids = this.model.encodeBytes(this.bytes, n);
-    return ids.length === 1 ? ids[0] : ids;
+    return ids.length === 1 ? ids[0]! : ids;
   }
 
   /** UTF-8 encodes src[s, e) into the scratch buffers (a lone surrogate becomes U+FFFD, as in

@@ -35,9 +35,9 @@ const astralMemo = new Map<number, number>();
 
 /** Class of a code point (a lone surrogate's code unit counts as OTHER). */
 export function classOfCodePoint(cp: number): number {
-  if (cp < 128) return ASCII_CLASS[cp];
+  if (cp < 128) return ASCII_CLASS[cp]!;
   if (cp < 65536) {
-    const m = bmpMemo[cp];
+    const m = bmpMemo[cp]!;
     if (m !== 0) return m - 1;
     const c = computeClass(cp);
     bmpMemo[cp] = c + 1;

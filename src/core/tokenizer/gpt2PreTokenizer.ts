@@ -13,7 +13,7 @@ const classOfCodePoint = classOfCodePointFn;
 /** Class of the character starting at i (a surrogate pair is one code point). */
 function classAt(text: string, i: number, end: number): number {
   const c = text.charCodeAt(i);
-  if (c < 128) return ASCII_CLASS[c];
+  if (c < 128) return ASCII_CLASS[c]!;
   if (c >= 0xd800 && c <= 0xdbff && i + 1 < end) {
     const d = text.charCodeAt(i + 1);
     if (d >= 0xdc00 && d <= 0xdfff) return classOfCodePoint(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000);
@@ -62,7 +62,7 @@ export function gpt2PreTokenEnd(text: string, i: number, end: number): number {
     const next = classAt(text, i + 1, end);
     if (next !== SPACE) return runEnd(text, i + 1, end, next);
   }
-  const cls = c < 128 ? ASCII_CLASS[c] : classAt(text, i, end);
+  const cls = c < 128 ? ASCII_CLASS[c]! : classAt(text, i, end);
   if (cls !== SPACE) return runEnd(text, i, end, cls);
   // Whitespace (every White_Space character is a single UTF-16 unit).
   const k = runEnd(text, i + 1, end, SPACE);

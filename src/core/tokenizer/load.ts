@@ -4,6 +4,7 @@
 // same in the extension host, the CLI and worker threads.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { maxOf } from '../extremes';
 import type { Tokenizer } from '../types';
 import type { AddedTokenSpec } from './addedTokens';
 import { ByteLevelBpeTokenizer } from './byteLevelBpeTokenizer';
@@ -120,7 +121,7 @@ function loadVocabAndMerges(dir: string, name: string, options: LoadTokenizerOpt
   // Added tokens by content; later sources refine earlier ones.
   const added = new Map<string, AddedTokenSpec>();
   const idOf = (content: string): number | undefined => added.get(content)?.id ?? vocab.get(content);
-  let nextId = Math.max(...vocab.values()) + 1;
+  let nextId = maxOf(vocab.values()) + 1;
   const addToken = (spec: Omit<AddedTokenSpec, 'id'> & { id?: number }): void => {
     const id = spec.id ?? idOf(spec.content) ?? nextId;
     if (id >= nextId) nextId = id + 1;
@@ -137,7 +138,7 @@ function loadVocabAndMerges(dir: string, name: string, options: LoadTokenizerOpt
     vocab.size === 32000 && !hasSentinels && addedJson === undefined && ROBERTA_SPECIALS.every((t) => (vocab.get(t) ?? 99) <= 4);
   const sentinels = options.sentinels ?? (looksLikeCodeT5 ? 100 : 0);
   // T5 convention: <extra_id_0> has the highest id, <extra_id_{n-1}> the first id after the vocab.
-  const base = Math.max(...vocab.values()) + 1;
+  const base = maxOf(vocab.values()) + 1;
   for (let i = 0; i < sentinels; i++) addToken({ content: `<extra_id_${i}>`, id: base + sentinels - 1 - i, special: true });
 
   if (isObject(addedJson)) {

@@ -23,7 +23,7 @@ export const GPT2_PRE_TOKENIZER: PreTokenizerConfig = { steps: [{ kind: 'gpt2' }
 
 /** True for the one configuration the fast path handles directly. */
 export function isPlainGpt2(config: PreTokenizerConfig): boolean {
-  return !config.addPrefixSpace && config.steps.length === 1 && config.steps[0].kind === 'gpt2';
+  return !config.addPrefixSpace && config.steps.length === 1 && config.steps[0]!.kind === 'gpt2';
 }
 
 /** Applies all steps to text[start, end); returns flat [s0, e0, s1, e1, ...]. */
@@ -31,7 +31,7 @@ export function preTokenizeRanges(text: string, start: number, end: number, step
   let ranges = [start, end];
   for (const step of steps) {
     const next: number[] = [];
-    for (let k = 0; k < ranges.length; k += 2) applyStep(text, ranges[k], ranges[k + 1], step, next);
+    for (let k = 0; k < ranges.length; k += 2) applyStep(text, ranges[k]!, ranges[k + 1]!, step, next);
     ranges = next;
   }
   return ranges;
@@ -86,9 +86,11 @@ function splitPieces(matches: number[], s: number, e: number, behavior: SplitBeh
   const pieces: Array<[number, number, boolean]> = [];
   let pos = s;
   for (let k = 0; k < matches.length; k += 2) {
-    if (matches[k] > pos) pieces.push([pos, matches[k], invert]);
-    pieces.push([matches[k], matches[k + 1], !invert]);
-    pos = matches[k + 1];
+    const matchStart = matches[k]!;
+    const matchEnd = matches[k + 1]!;
+    if (matchStart > pos) pieces.push([pos, matchStart, invert]);
+    pieces.push([matchStart, matchEnd, !invert]);
+    pos = matchEnd;
   }
   if (pos < e) pieces.push([pos, e, invert]);
   let prevMatch = false;

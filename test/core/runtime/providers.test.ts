@@ -18,6 +18,12 @@ describe('execution providers', () => {
     assert.throws(() => providersForDevice('webgpu'), /Unknown provider "webgpu". Valid: auto, cpu, cuda, dml, coreml/);
   });
 
+  it('refuses the names Object.prototype carries instead of returning its members', () => {
+    for (const name of ['toString', 'constructor', 'hasOwnProperty', '__proto__', 'valueOf']) {
+      assert.throws(() => providersForDevice(name), new RegExp(`^Error: Unknown provider "${name}"\\. Valid: auto, cpu`), name);
+    }
+  });
+
   it('records each failure and falls back to the next provider', async () => {
     const tried: string[] = [];
     const fake = {} as InferenceSession;

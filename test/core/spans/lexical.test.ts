@@ -16,14 +16,14 @@
 // - Rust macro fragment specifiers (`$x:literal`) and primitive type names in paths (`std::str`).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { SpanExtractor } from '../../../src/core/spans';
+import { SpanExtractor, isSupportedLanguage, type LanguageId } from '../../../src/core/spans';
 import { categoryRangesToArray } from '../../../src/core/spans/category-ranges';
 import { LEXICAL_LANGUAGES, lexicalSpans } from '../../../src/core/spans/lexical';
 import { addAgreement, emptyCounts, rates, type AgreementCounts } from '../../../src/core/spans/lexical/agreement';
 import type { CategoryRange, SpanResult } from '../../../src/core/types';
 import { PORTABLE_SOURCES, portableSources } from '../../support/files';
 
-const REQUIRED = ['python', 'javascript', 'typescript', 'tsx', 'java', 'go', 'rust', 'c', 'cpp', 'csharp', 'ruby', 'php'];
+const REQUIRED: readonly LanguageId[] = ['python', 'javascript', 'typescript', 'tsx', 'java', 'go', 'rust', 'c', 'cpp', 'csharp', 'ruby', 'php'];
 
 let extractor: SpanExtractor;
 before(async () => {
@@ -108,6 +108,7 @@ const EXACT: Record<string, string[]> = {
 
 test('constructs: lexical spans equal tree-sitter\'s exactly', () => {
   for (const [language, snippets] of Object.entries(EXACT)) {
+    assert.ok(isSupportedLanguage(language), `${language} has no grammar`);
     snippets.forEach((code, k) => {
       const a = lexical(code, language), b = extractor.extract(code, language);
       assert.equal(describeDifference(code, a, b), 'none', `${language} snippet ${k}`);

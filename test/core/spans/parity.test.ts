@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { SUPPORTED_LANGUAGES, SpanExtractor, languageForPath } from '../../../src/core/spans';
+import { SUPPORTED_LANGUAGES, SpanExtractor, isSupportedLanguage, languageForPath } from '../../../src/core/spans';
 import { useDirectCursor } from '../../../src/core/spans/cursor-access';
 import { categoryRangesToArray } from '../../../src/core/spans/category-ranges';
 import type { SpanResult } from '../../../src/core/types';
@@ -25,6 +25,7 @@ after(() => {
 
 /** Compares the three ways on one text; returns the result for further checks. */
 function assertParity(text: string, language: string, label: string): SpanResult {
+  assert.ok(isSupportedLanguage(language), `${label}: ${language} has no grammar`);
   const reference = extractor.extractReference(text, language);
   useDirectCursor(true);
   const fused = extractor.extract(text, language);

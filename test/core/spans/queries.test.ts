@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import * as TreeSitter from 'web-tree-sitter';
-import { SUPPORTED_LANGUAGES, SpanExtractor } from '../../../src/core/spans';
+import { SUPPORTED_LANGUAGES, SpanExtractor, type LanguageId } from '../../../src/core/spans';
 import { categoryRangesToArray } from '../../../src/core/spans/category-ranges';
 
 let extractor: SpanExtractor;
@@ -26,7 +26,7 @@ test('all grammars load within the runtime ABI range and all queries compile', a
 });
 
 interface Case {
-  readonly lang: string;
+  readonly lang: LanguageId;
   readonly code: string;
   readonly ids: readonly string[];
   readonly strings?: readonly string[];

@@ -83,6 +83,13 @@ export function offsetsFromTokens(text: string, tokens: readonly string[], added
     }
     i += w;
   }
+  // The UTF-16 range of the characters of bytes [from, to); an empty token would have none.
+  const charRange = (from: number, to: number): [number, number] => {
+    const start = charStart[from];
+    const end = charEnd[to - 1];
+    if (start === undefined || end === undefined || to <= from) throw new Error(`reference token at byte ${from} covers no bytes of the text`);
+    return [start, end];
+  };
   const out: Array<[number, number]> = [];
   let b = 0;
   for (const tok of tokens) {
@@ -100,7 +107,7 @@ export function offsetsFromTokens(text: string, tokens: readonly string[], added
       for (let k = 0; k < contentBytes.length; k++, b++) {
         if (bytes[b] !== contentBytes[k]) throw new Error(`reference tokens do not spell the text at byte ${b} (${tok})`);
       }
-      out.push([charStart[from], charEnd[b - 1]]);
+      out.push(charRange(from, b));
       continue;
     }
     const from = b;
@@ -109,7 +116,7 @@ export function offsetsFromTokens(text: string, tokens: readonly string[], added
       if (byte !== bytes[b]) throw new Error(`reference tokens do not spell the text at byte ${b} (${JSON.stringify(tok)})`);
       b++;
     }
-    out.push([charStart[from], charEnd[b - 1]]);
+    out.push(charRange(from, b));
   }
   if (b !== bytes.length) throw new Error(`reference tokens cover ${b} of ${bytes.length} bytes`);
   return out;

@@ -28,7 +28,7 @@ function assertSameAsHf(text: string, label: string): void {
   }
   const expected = offsetsFromTokens(text, ref.tokens, addedByContent);
   for (let k = 0; k < ids.length; k++) {
-    if (enc.starts[k] !== expected[k][0] || enc.ends[k] !== expected[k][1]) {
+    if (enc.starts[k] !== expected[k]![0] || enc.ends[k] !== expected[k]![1]) {
       assert.fail(`${label}: offsets of token ${k} (${ref.tokens[k]}) are [${enc.starts[k]}, ${enc.ends[k]}), HF's tokens give [${expected[k]})`);
     }
   }
@@ -108,7 +108,7 @@ describe('CodeT5 tokenizer parity with @huggingface/tokenizers', () => {
     if (files.length === 0) return t.skip(`no TypeScript lib at ${TS_LIB}`);
     let seed = 7;
     for (let k = 0; k < 120; k++) {
-      const f = files[k % files.length];
+      const f = files[k % files.length]!;
       const text = readFileSync(f, 'utf8');
       seed = (Math.imul(seed, 48271) + 11) & 0x7fffffff;
       const start = seed % Math.max(1, text.length - 3000);
@@ -157,7 +157,7 @@ describe('CodeT5 tokenizer parity with the Rust tokenizers', () => {
       const ref = await rust.encode(text, null, { addSpecialTokens: false });
       assert.deepEqual(Array.from(enc.ids), ref.getIds(), JSON.stringify(text.slice(0, 80)));
       const m = toCodePoints(text);
-      const offsets = Array.from(enc.ids, (_, k) => [m[enc.starts[k]], m[enc.ends[k]]]);
+      const offsets = Array.from(enc.ids, (_, k) => [m[enc.starts[k]!], m[enc.ends[k]!]]);
       assert.deepEqual(offsets, ref.getOffsets(), JSON.stringify(text.slice(0, 80)));
     }
   });
@@ -179,7 +179,7 @@ describe('CodeT5 tokenizer parity with the Rust tokenizers', () => {
       const m = toCodePoints(text);
       const refOffsets = ref.getOffsets();
       for (let k = 0; k < enc.length; k++) {
-        if (m[enc.starts[k]] !== refOffsets[k]![0] || m[enc.ends[k]] !== refOffsets[k]![1]) assert.fail(`${f}: offsets of token ${k} differ`);
+        if (m[enc.starts[k]!] !== refOffsets[k]![0] || m[enc.ends[k]!] !== refOffsets[k]![1]) assert.fail(`${f}: offsets of token ${k} differ`);
       }
       tokens += enc.length;
     }

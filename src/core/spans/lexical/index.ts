@@ -15,7 +15,7 @@ import { scanPython } from './python';
 import { scanRuby } from './ruby';
 import type { SpanSink } from './sink';
 
-const SCANNERS: Readonly<Record<string, (text: string) => SpanSink>> = {
+const SCANNERS: Readonly<Partial<Record<LanguageId, (text: string) => SpanSink>>> = {
   ...Object.fromEntries(Object.entries(C_LIKE_PROFILES).map(([lang, profile]) => [lang, (text: string) => scanCLike(text, profile)])),
   python: scanPython,
   php: scanPhp,
@@ -23,11 +23,13 @@ const SCANNERS: Readonly<Record<string, (text: string) => SpanSink>> = {
 };
 
 /** Languages `lexicalSpans` supports. */
-export const LEXICAL_LANGUAGES: readonly LanguageId[] = Object.freeze(Object.keys(SCANNERS));
+// Object.keys types its result string[]; SCANNERS is keyed by LanguageId.
+export const LEXICAL_LANGUAGES: readonly LanguageId[] = Object.freeze(Object.keys(SCANNERS) as LanguageId[]);
 
-/** Spans of `text` by the lexical scanner of `language`, or undefined when there is none. */
-export function lexicalSpans(text: string, language: LanguageId): SpanResult | undefined {
-  const scan = Object.prototype.hasOwnProperty.call(SCANNERS, language) ? SCANNERS[language] : undefined;
+/** Spans of `text` by the lexical scanner of `language`, or undefined when there is none (also for
+ *  an id that is no LanguageId at all). */
+export function lexicalSpans(text: string, language: string): SpanResult | undefined {
+  const scan = Object.hasOwn(SCANNERS, language) ? SCANNERS[language as LanguageId] : undefined;
   if (!scan) return undefined;
   const sink = scan(text);
   return { language, identifiers: sink.identifiers, strings: sink.strings, categories: sink.categories.finish(), hasErrors: false };

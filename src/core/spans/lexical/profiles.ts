@@ -1,4 +1,5 @@
 // Per-language settings of the C-like scanner.
+import type { LanguageId } from '../languages';
 import type { CLikeProfile } from './c-like';
 import { WORDS } from './words';
 
@@ -11,7 +12,7 @@ const base = {
 
 const js = { ...base, propertyAfterDot: true, dollarInName: true, hashNames: true, backtick: 'template', regexLiterals: true, singleQuote: 'string', stringType: 'string' } as const;
 
-export const C_LIKE_PROFILES: Readonly<Record<string, CLikeProfile>> = {
+export const C_LIKE_PROFILES: Readonly<Partial<Record<LanguageId, CLikeProfile>>> = {
   javascript: { ...js, words: WORDS.javascript! },
   typescript: { ...js, words: WORDS.typescript! },
   tsx: { ...js, words: WORDS.tsx! },

@@ -56,7 +56,7 @@ test('state dict opcodes build the values Python would', () => {
 });
 
 test('globals outside the policy are refused by name before anything runs', () => {
-  for (const [module, name] of [['os', 'system'], ['posix', 'system'], ['builtins', 'eval'], ['__builtin__', 'getattr'], ['subprocess', 'Popen'], ['torch', 'load'], ['test', 'pair2']]) {
+  for (const [module, name] of [['os', 'system'], ['posix', 'system'], ['builtins', 'eval'], ['__builtin__', 'getattr'], ['subprocess', 'Popen'], ['torch', 'load'], ['test', 'pair2']] as const) {
     refused(pk(PROTO2, 'c', `${module}\n${name}\n`, unicode('id'), 0x85, 'R', STOP), new RegExp(`^test\\.pkl: refers to ${module}\\.${name}, which is not allowed in this test; refusing to load it$`));
     // Protocol 4 names globals from the stack: the same policy applies.
     refused(pk(0x80, 4, 0x8c, module.length, module, 0x8c, name.length, name, 0x93, STOP), new RegExp(`refers to ${module}\\.${name}, which`));

@@ -88,7 +88,7 @@ test('a truncated or corrupt archive is refused', () => {
   const at = good.indexOf(Buffer.from(first.buffer));
   assert.ok(at > 0, 'found the storage bytes');
   const flipped = Buffer.from(good);
-  flipped[at + 5] ^= 0x10;
+  flipped[at + 5]! ^= 0x10;
   refusal(write(flipped), /zip entry pytorch_model\/data\/\d+ fails its CRC-32 check: the file is corrupt$/);
   refusal(write(Buffer.from('GIF89a not a checkpoint')), /is not a PyTorch checkpoint \(neither a torch\.save zip nor a pickle\)$/);
 });
