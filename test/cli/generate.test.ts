@@ -68,7 +68,7 @@ test('generate FILE prints both texts, the first difference, agreement and FLOPs
   assert.match(first.out, /^unmerged \(\d+ encoder positions, 6 tokens/m);
   assert.match(first.out, /^merged {3}\(\d+ encoder positions/m);
   assert.match(first.out, /(first difference at generated token \d+; agreement \d+\/\d+|same tokens: \d+\/\d+)/);
-  assert.match(first.out, /FLOPs unmerged: [\d.]+ MFLOP \(encoder/);
+  assert.match(first.out, /FLOPs unmerged: [\d.]+ [kMG]?FLOP \(encoder/);
   assert.match(first.out, /saved: [\d.]+% of the FLOPs/);
 
   const second = await cli(['generate', pyFile, '--model', model, '--max-new-tokens', '6', '--provider', 'cpu', '--json']);

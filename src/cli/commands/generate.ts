@@ -6,6 +6,7 @@ import { type Command, Option } from 'commander';
 import { FatalError, cancellable, openModelTokenizer, parseIntOption, readSourceFile } from '../common';
 import { cacheDirFrom, cacheDirOptions, checkMergeLayerFlag, idsOption, jsonOption, mergeLayerOption, modelOption, providerOption, strategyOption, tokenizerOption, withOptions } from '../options';
 import { decodeIds } from '../../core/runtime/decode-text';
+import { flops, pct as formatPct } from '../../core/report/format/numbers';
 import { T5DecoderRuntime } from '../../core/runtime/decoder';
 import { type T5EncoderRuntime, checkTokenizerMatchesModel, loadEncoder } from '../../core/runtime/encoder';
 import { type GenerationComparison, generateWithAndWithoutMerging } from '../../core/runtime/generate';
@@ -55,8 +56,8 @@ interface GenerateInput {
   truncatedTokens: number;
 }
 
-const fmtFlops = (f: number): string => (f >= 1e9 ? `${(f / 1e9).toFixed(3)} GFLOP` : `${(f / 1e6).toFixed(3)} MFLOP`);
-const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+const fmtFlops = (f: number): string => flops(f, 3);
+const pct = (x: number): string => formatPct(100 * x);
 
 export function formatGeneration(r: GenerationComparison & { texts: { unmerged: string; merged: string } }, head: string[]): string {
   const lines = [...head];
