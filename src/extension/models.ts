@@ -1,9 +1,10 @@
 // Model side of the extension: which folder a model setting means, one loaded encoder at a time
 // (onnxruntime sessions are big), and the analysis run on it. All core calls go through here.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { analyzeFile, averageReducer, loadEncoder, resolveModelDir, type AnalysisResult, type GroupReducer, type T5EncoderRuntime } from '../core/runtime';
 import { clearModelCache, fetchModel, listCachedModels, modelDir, type FetchProgress } from '../core/runtime/fetch';
+import { folderBytes } from '../core/runtime/fetch/cache';
 import { loadOrTrainLearnedReducer } from '../core/runtime/learned';
 import { MERGER_FILE_NAME, type TrainProgress } from '../core/runtime/merger';
 import type { Encoding } from '../core/types';
@@ -122,16 +123,6 @@ export function folderDetail(info: ModelFolderInfo | Error): string {
   if (info instanceof Error) return `unreadable: ${info.message.split('\n')[0]}`;
   return [info.format, formatBytes(info.bytes), info.randomWeights ? 'random weights' : 'trained weights',
     ...(info.hasTokenizer ? ['own tokenizer'] : [])].join(' · ');
-}
-
-function folderBytes(dir: string): number {
-  let total = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) total += folderBytes(p);
-    else if (e.isFile()) total += statSync(p).size;
-  }
-  return total;
 }
 
 function isDirectory(p: string): boolean {
