@@ -11,6 +11,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildBoundaryIndex, lineDensity, visibleBoundaries } from '../src/core/merge/boundaries';
+import { mulberry32 } from '../src/core/runtime/prng';
 import { SpanExtractor } from '../src/core/spans';
 import { loadTokenizer, locateTokenizer } from '../src/core/tokenizer';
 import { analyzeText } from '../src/extension/services';
@@ -40,15 +41,6 @@ function pythonText(lines: number): string {
   return out.slice(0, lines).join('\n');
 }
 
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function spread(samples: number[]): string {
   const s = [...samples].sort((a, b) => a - b);
   const q = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))]!;
@@ -63,7 +55,7 @@ async function main(): Promise<void> {
   const { tree, analysis } = analyzeText(tokenizer, extractor, text, 'python');
   tree.delete();
   const { encoding, identifiers, plan } = analysis;
-  const rand = prng(13);
+  const rand = mulberry32(13);
   const lastStart = Math.max(0, LINES - VISIBLE);
 
   const draw = (index: ReturnType<typeof buildBoundaryIndex>, first: number) =>

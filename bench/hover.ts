@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
+import { mulberry32 } from '../src/core/runtime/prng';
 import { SpanExtractor } from '../src/core/spans';
 import { loadTokenizer, locateTokenizer } from '../src/core/tokenizer';
 import type { Tokenizer } from '../src/core/types';
@@ -23,16 +24,6 @@ const arg = (name: string, dflt: number): number => {
 const LINES = arg('lines', 5000);
 const HOVERS = arg('hovers', 20000);
 const REPS = arg('reps', 5);
-
-/** Deterministic PRNG (mulberry32), so every run hovers the same identifiers. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `lines` lines of real Python: standard-library modules of this machine's python3, concatenated
  *  in name order (each file is valid on its own; the concatenation parses as one module). */
@@ -153,7 +144,7 @@ async function main(): Promise<void> {
 
   // Hovers: random identifiers, offset in the middle of the name (binary search + formatting).
   const input = hoverInput(text, analysis, tokenizer);
-  const rand = prng(42);
+  const rand = mulberry32(42);
   const offsets = Array.from({ length: HOVERS }, () => {
     const s = analysis.identifiers[Math.floor(rand() * analysis.identifiers.length)]!;
     return s.start + Math.floor((s.end - s.start) / 2);

@@ -1,4 +1,8 @@
-// CRC-32 (IEEE 802.3, the zip checksum), table-driven. Node's zlib.crc32 exists only from 20.15.
+// CRC-32 (IEEE 802.3, the zip checksum): Node's native zlib.crc32 where this Node has it (from
+// 20.15), else table-driven. The .npz writer and the checkpoint zip reader both use it.
+import * as zlib from 'node:zlib';
+
+const native = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
 const TABLE = (() => {
   const t = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -10,6 +14,7 @@ const TABLE = (() => {
 })();
 
 export function crc32(bytes: Uint8Array): number {
+  if (native) return native(bytes) >>> 0;
   let c = 0xffffffff;
   for (let i = 0; i < bytes.length; i++) c = TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;

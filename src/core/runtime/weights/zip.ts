@@ -2,7 +2,7 @@
 // (zip64 included: torch writes zip64 records) and STORED entries, read one at a time by offset.
 // Compressed or encrypted entries are refused: torch never writes them, and refusing keeps a hostile
 // archive from choosing how much memory a decompressor would take.
-import * as zlib from 'node:zlib';
+import { crc32 } from '../crc32';
 import { WeightsError } from './errors';
 import { readRange, type OpenFile } from './read-file';
 
@@ -35,7 +35,6 @@ function u64(b: Uint8Array, at: number, file: OpenFile): number {
   return v;
 }
 
-const crc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
 
 interface Directory {
   readonly offset: number;
@@ -126,7 +125,7 @@ export function readZipDirectory(file: OpenFile): Map<string, ZipEntry> {
 }
 
 /**
- * The bytes of a STORED entry, checked against its CRC-32 (when this Node has zlib.crc32). The
+ * The bytes of a STORED entry, checked against its CRC-32. The
  * returned array starts at offset 0 of its own buffer, so float32 data can be viewed in place.
  */
 export function readStoredEntry(file: OpenFile, entry: ZipEntry): Uint8Array {
@@ -141,6 +140,6 @@ export function readStoredEntry(file: OpenFile, entry: ZipEntry): Uint8Array {
   if (u32(local, 0) !== LOCAL_SIG) throw new WeightsError(`${file.path}: corrupt zip (no local header for ${entry.name})`);
   const dataStart = entry.localHeaderOffset + 30 + u16(local, 26) + u16(local, 28);
   const data = readRange(file, dataStart, entry.size);
-  if (crc32 && crc32(data) >>> 0 !== entry.crc32) throw new WeightsError(`${file.path}: zip entry ${entry.name} fails its CRC-32 check: the file is corrupt`);
+  if (crc32(data) !== entry.crc32) throw new WeightsError(`${file.path}: zip entry ${entry.name} fails its CRC-32 check: the file is corrupt`);
   return data;
 }
