@@ -1,7 +1,6 @@
 // `generate` and `analyze` on checkpoint folders, as a user runs them: child processes, exit codes,
 // JSON checked against PyTorch's greedy ids.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,25 +9,13 @@ import { T5DecoderRuntime } from '../../src/core/runtime/decoder';
 import { loadEncoder } from '../../src/core/runtime/encoder';
 import { generateWithAndWithoutMerging } from '../../src/core/runtime/generate';
 import { loadLearnedReducer } from '../../src/core/runtime/merge';
-import { REPO_ROOT } from '../core/helpers';
+import { runCli } from '../support/cli';
 import { REFERENCE, TOKENIZER_100, copyModel } from '../core/runtime/graph/helpers';
 
-const BIN = join(REPO_ROOT, 'bin', 'subtoken-lens.js');
 const work = mkdtempSync(join(tmpdir(), 'stl-generate-'));
 const cache = join(work, 'cache');
 
-/** Runs the CLI, killed after 60 s so a hang fails the test instead of stalling the suite. */
-function cli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: work, env: { ...process.env, SUBTOKEN_LENS_CACHE: cache } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60000);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, out, err }); });
-  });
-}
+const cli = (args: string[]) => runCli(args, { cwd: work, env: { SUBTOKEN_LENS_CACHE: cache } });
 
 const pyFile = join(work, 'add.py');
 writeFileSync(pyFile, 'def add_numbers(first_value, second_value):\n    return first_value + second_value\n');

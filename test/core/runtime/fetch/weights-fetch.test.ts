@@ -3,14 +3,13 @@
 // (the loopback Hub's request log is the proof), and a fetched checkpoint then runs through the
 // CLI as `--model owner/name`.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chooseWeights, fetchModel, type FetchModelError, MANIFEST_FILE_NAME } from '../../../../src/core/runtime/fetch/index';
 import { startLoopbackHub, type LoopbackHub } from '../../../e2e/hub';
-import { REPO_ROOT } from '../../helpers';
+import { runCli } from '../../../support/cli';
 import { FIXTURES, REFERENCE, TOKENIZER_100 } from '../graph/helpers';
 
 const fixture = (folder: string, file: string) => readFileSync(join(FIXTURES, folder, file));
@@ -152,20 +151,9 @@ test('chooseWeights follows the loader\'s order of preference', () => {
   assert.deepEqual(chooseWeights(new Set(['onnx/encoder_model.onnx']), 'x').optionalFiles, ['onnx/encoder_model.onnx_data']);
 });
 
-const BIN = join(REPO_ROOT, 'bin', 'subtoken-lens.js');
 
-/** Runs the CLI with `cache` as its cache folder, killed after 60 s so a hang fails the test. */
-function cli(args: string[], cache: string): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: work, env: { ...process.env, SUBTOKEN_LENS_CACHE: cache, HF_TOKEN: '' } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60000);
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, out, err }); });
-  });
-}
+/** The CLI with `cache` as its cache folder and no token from the environment. */
+const cli = (args: string[], cache: string) => runCli(args, { cwd: work, env: { SUBTOKEN_LENS_CACHE: cache, HF_TOKEN: '' } });
 
 test('model fetch Salesforce/codet5-small (the default repo), then generate and analyze --model Salesforce/codet5-small', { timeout: 180000 }, async () => {
   const cache = freshCache();
