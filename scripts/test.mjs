@@ -15,9 +15,13 @@ function collect(dir, out) {
   return out;
 }
 
+const e2e = process.argv.includes('--e2e');
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const files = args.length ? args : collect('test', []).sort();
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files], {
+// A directory given on the command line stands for every test file under it.
+const files = args.length ? args.flatMap((a) => (statSync(a).isDirectory() ? collect(a, []).sort() : [a])) : collect('test', []).sort();
+// End-to-end files each start a code-server and a browser: one at a time on a small machine.
+const concurrency = e2e ? 1 : 2;
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files], {
   stdio: 'inherit',
 });
 process.exit(r.status ?? 1);

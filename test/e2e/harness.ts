@@ -3,7 +3,7 @@
 // person would. See notes/real-vscode.md for why this setup and not @vscode/test-electron
 // (which downloads VS Code at run time). Every process started here is stopped by PID.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -107,6 +107,25 @@ export function writeUserSettings(userDataDir: string, settings: Record<string, 
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     ...settings,
   }, null, 2));
+}
+
+export type ColorTheme = 'light' | 'dark';
+
+/**
+ * Switches the running window to VS Code's default light or dark theme, as a person would through
+ * the settings file (the editor applies it live), and waits until the workbench has repainted.
+ * Screenshots of a view are taken in both, since a colour that reads on one may vanish on the other.
+ */
+export async function useColorTheme(page: Page, userDataDir: string, theme: ColorTheme): Promise<void> {
+  const file = join(userDataDir, 'User', 'settings.json');
+  let current: Record<string, unknown> = {};
+  try { current = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>; } catch { /* none yet */ }
+  current['workbench.colorTheme'] = theme === 'light' ? 'Default Light Modern' : 'Default Dark Modern';
+  writeFileSync(file, JSON.stringify(current, null, 2));
+  // The workbench root carries `vs` (light) or `vs-dark` once the theme is applied.
+  const cls = theme === 'light' ? /(^|\s)vs(\s|$)/ : /(^|\s)vs-dark(\s|$)/;
+  await page.waitForFunction((src) => new RegExp(src).test(document.querySelector('.monaco-workbench')?.className ?? ''), cls.source, { timeout: 30_000 });
+  await sleep(500); // webviews repaint after the workbench
 }
 
 export function installVsix(vsix: string, sandbox: ReturnType<typeof makeSandbox>): void {
