@@ -8,7 +8,7 @@ const frontEnds = ['**/extension/**', '**/cli/**', '../extension/*', '../cli/*']
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', 'demo-output/**', 'examples/**', 'media/vendor/**', '**/*.d.ts'],
+    ignores: ['dist/**', 'out/**', 'bench/results/**', 'test-artifacts/**', 'node_modules/**', '.cache/**', 'demo-output/**', 'examples/**', 'media/vendor/**', '**/*.d.ts'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -11,6 +11,7 @@ import { lexicalSpans } from '../src/core/spans/lexical';
 import { FilePipeline, runReport } from '../src/core/report';
 import { checkContent } from '../src/core/scan/classify';
 import { buildCodeT5TokenizerJson } from '../test/core/tokenizer/hfReference';
+import { measureReportRatio, ratioTable } from './report-ratio';
 
 const REPO = resolve(__dirname, '..');
 const arg = (name: string, dflt: number) => {
@@ -167,6 +168,16 @@ async function main(): Promise<void> {
   }
   out();
   rmSync(root, { recursive: true, force: true });
+
+  // --- Issue 11's target: `report` (default options and --jobs) against gpt-tokenizer's o200k
+  // countTokens in one thread, interleaved in this process; the per-round ratio counts.
+  const ratio = await measureReportRatio(files, { rounds: 3, ...(existsSync(bundledWorker) ? { workerFile: bundledWorker } : {}) });
+  out('## `report` against gpt-tokenizer counting o200k tokens (issue 11 target: ≥ 0.5x)');
+  out();
+  out(`Same ${files.length} files; \`report\` with default options and --jobs (${ratio.jobs} workers, start-up included), gpt-tokenizer in one thread; 3 interleaved rounds.`);
+  out();
+  for (const row of ratioTable(ratio)) out(row);
+  out();
 
   // The hover path (lookup + formatting, re-analysis after an edit) is measured by bench/hover.ts.
 

@@ -10,6 +10,7 @@ import { BpeModel } from './bpeModel';
 import { BYTE_TO_UNICODE, byteLengthOfToken } from './byteLevel';
 import { gpt2PreTokenEnd as gpt2PreTokenEndFn } from './gpt2PreTokenizer';
 import { GPT2_PRE_TOKENIZER, isPlainGpt2, preTokenizeRanges, type PreTokenizerConfig } from './preTokenizerConfig';
+import { PreTokenCache } from './preTokenCache';
 
 export interface ByteLevelBpeOptions {
   /** Short label, e.g. "codet5"; the display name adds the kind and the id-space size. */
@@ -77,11 +78,17 @@ export class ByteLevelBpeTokenizer implements Tokenizer {
   private readonly preTokenizer: PreTokenizerConfig;
   private readonly plainGpt2: boolean;
   private readonly ignoreMerges: boolean;
-  private readonly tokenToIdMap: Map<string, number>;
-  private readonly idToTokenArr: Array<string | undefined>;
+  // The two lookup tables by token string and by id serve `tokenToId`/`idToToken` (and
+  // `ignore_merges`), not encoding: built on first use, since every report worker thread builds a
+  // tokenizer and a 32k-entry copy is start-up time. They read the vocabulary and added tokens as
+  // given to the constructor (the loaders hand over maps of their own).
+  private readonly vocab: ReadonlyMap<string, number>;
+  private readonly addedTokens: readonly AddedTokenSpec[];
+  private tokenToIdTable: Map<string, number> | undefined;
+  private idToTokenTable: Array<string | undefined> | undefined;
   /** Bytes each model token stands for (0 for added tokens that are not byte strings). */
   private readonly tokenBytes: Int32Array;
-  private readonly cache = new Map<string, number | Int32Array>();
+  private readonly cache = new PreTokenCache(MAX_CACHE_ENTRIES);
 
   // Scratch for UTF-8 encoding of one pre-token: bytes, and the JS range of the char of each byte.
   private bytes = new Uint8Array(1024);
@@ -93,18 +100,21 @@ export class ByteLevelBpeTokenizer implements Tokenizer {
     this.preTokenizer = opts.preTokenizer ?? GPT2_PRE_TOKENIZER;
     this.plainGpt2 = isPlainGpt2(this.preTokenizer);
     this.ignoreMerges = opts.ignoreMerges ?? false;
-    this.tokenToIdMap = new Map(opts.vocab);
-    const addedTokens = opts.addedTokens ?? [];
-    for (const t of addedTokens) this.tokenToIdMap.set(t.content, t.id);
+    this.vocab = opts.vocab;
+    const addedTokens = (this.addedTokens = opts.addedTokens ?? []);
+    // The largest id of token → id once added tokens replace vocabulary entries of the same content.
+    const addedIds = new Map(addedTokens.map((t) => [t.content, t.id])); // the last one per content wins
     let maxId = -1;
-    for (const id of this.tokenToIdMap.values()) if (id > maxId) maxId = id;
+    opts.vocab.forEach((id, tok) => {
+      if (id > maxId && !(addedIds.size > 0 && addedIds.has(tok))) maxId = id;
+    });
+    for (const id of addedIds.values()) if (id > maxId) maxId = id;
     this.vocabSize = maxId + 1;
     this.name = `${opts.name} (byte-level BPE, ${this.vocabSize})`;
-    this.idToTokenArr = new Array<string | undefined>(this.vocabSize);
-    for (const [tok, id] of opts.vocab) this.idToTokenArr[id] = tok;
-    for (const t of addedTokens) this.idToTokenArr[t.id] = t.content;
-    this.tokenBytes = new Int32Array(this.vocabSize);
-    for (const [tok, id] of opts.vocab) this.tokenBytes[id] = Math.max(0, byteLengthOfToken(tok));
+    const tokenBytes = (this.tokenBytes = new Int32Array(this.vocabSize));
+    opts.vocab.forEach((id, tok) => {
+      tokenBytes[id] = Math.max(0, byteLengthOfToken(tok));
+    });
     this.specialIds = opts.specialIds ?? {};
     const unk = this.specialIds.unk;
     this.model = new BpeModel({ vocab: opts.vocab, merges: opts.merges, unkId: unk }, describe);
@@ -114,11 +124,30 @@ export class ByteLevelBpeTokenizer implements Tokenizer {
   }
 
   idToToken(id: number): string | undefined {
-    return Number.isInteger(id) && id >= 0 ? this.idToTokenArr[id] : undefined;
+    return Number.isInteger(id) && id >= 0 ? this.idToTokenArray()[id] : undefined;
   }
 
   tokenToId(token: string): number | undefined {
-    return this.tokenToIdMap.get(token);
+    return this.tokenToIdMap().get(token);
+  }
+
+  private tokenToIdMap(): Map<string, number> {
+    if (!this.tokenToIdTable) {
+      this.tokenToIdTable = new Map(this.vocab);
+      for (const t of this.addedTokens) this.tokenToIdTable.set(t.content, t.id);
+    }
+    return this.tokenToIdTable;
+  }
+
+  private idToTokenArray(): Array<string | undefined> {
+    if (!this.idToTokenTable) {
+      const table = (this.idToTokenTable = new Array<string | undefined>(this.vocabSize));
+      this.vocab.forEach((id, tok) => {
+        table[id] = tok;
+      });
+      for (const t of this.addedTokens) table[t.id] = t.content;
+    }
+    return this.idToTokenTable;
   }
 
   encode(text: string): Encoding {
@@ -194,12 +223,10 @@ export class ByteLevelBpeTokenizer implements Tokenizer {
   /** Token ids of the pre-token src[s, e): one id as a number, several as an Int32Array. */
   private lookup(src: string, s: number, e: number): number | Int32Array {
     if (e - s > MAX_CACHED_LENGTH) return this.bpe(src, s, e);
-    const key = src.slice(s, e);
-    let v = this.cache.get(key);
+    let v = this.cache.get(src, s, e);
     if (v === undefined) {
       v = this.bpe(src, s, e);
-      if (this.cache.size >= MAX_CACHE_ENTRIES) this.cache.clear();
-      this.cache.set(key, v);
+      this.cache.set(src, s, e, v);
     }
     return v;
   }
@@ -252,7 +279,7 @@ export class ByteLevelBpeTokenizer implements Tokenizer {
     if (this.ignoreMerges) {
       let word = '';
       for (let k = 0; k < n; k++) word += BYTE_TO_UNICODE[this.bytes[k]!];
-      const id = this.tokenToIdMap.get(word);
+      const id = this.tokenToIdMap().get(word);
       if (id !== undefined) return id;
     }
     const ids = this.model.encodeBytes(this.bytes, n);

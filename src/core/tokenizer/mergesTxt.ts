@@ -11,22 +11,30 @@ function unmadeTokenTolerance(vocabSize: number): number {
   return Math.max(16, Math.ceil(vocabSize * 0.005));
 }
 
-/** Parses merges.txt; a line that is not "A B" is refused with its number. */
+/** Parses merges.txt; a line that is not "A B" is refused with its number. Lines end at "\n" or
+ *  "\r\n" (as `split(/\r?\n/)` cuts them); scanned in place, without an array per line. */
 export function parseMergesTxt(text: string, where: string): Array<[string, string]> {
   const merges: Array<[string, string]> = [];
-  const lines = text.split(/\r?\n/);
-  const unterminated = !text.endsWith('\n');
-  lines.forEach((line, i) => {
-    if (i === 0 && line.startsWith('#version')) return;
-    if (line === '') return;
-    const parts = line.split(' ');
-    if (parts.length !== 2 || !parts[0] || !parts[1]) {
-      const cut = unterminated && i === lines.length - 1 ? ' (the last line, with no newline after it: the file looks truncated)' : '';
-      throw new TokenizerLoadError(where, `line ${i + 1} is not a merge rule "A B"${cut}: ${JSON.stringify(line.slice(0, 80))}`);
+  const n = text.length;
+  for (let i = 0, pos = 0; ; i++) {
+    const newline = text.indexOf('\n', pos);
+    const last = newline < 0;
+    const next = last ? n : newline;
+    const end = !last && next > pos && text.charCodeAt(next - 1) === 13 ? next - 1 : next;
+    if (end > pos && !(i === 0 && text.startsWith('#version', pos))) {
+      // Exactly one space, with something on both sides.
+      const space = text.indexOf(' ', pos);
+      const second = space < 0 ? -1 : text.indexOf(' ', space + 1);
+      if (space <= pos || space >= end - 1 || (second >= 0 && second < end)) {
+        const line = text.slice(pos, end);
+        const cut = last && !text.endsWith('\n') ? ' (the last line, with no newline after it: the file looks truncated)' : '';
+        throw new TokenizerLoadError(where, `line ${i + 1} is not a merge rule "A B"${cut}: ${JSON.stringify(line.slice(0, 80))}`);
+      }
+      merges.push([text.slice(pos, space), text.slice(space + 1, end)]);
     }
-    merges.push([parts[0], parts[1]]);
-  });
-  return merges;
+    if (last) return merges;
+    pos = newline + 1;
+  }
 }
 
 /** Special tokens such as "<s>", "<|endoftext|>", "[CLS]" live in vocab.json without a merge rule. */
@@ -61,7 +69,7 @@ export function checkMergesComplete(
   let unmade = 0;
   for (const token of vocab.keys()) {
     // Single byte symbols need no rule; tokens outside the byte alphabet cannot be made by one.
-    if (token.length < 2 || byteLengthOfToken(token) < 0 || looksSpecial(token) || made.has(token)) continue;
+    if (token.length < 2 || made.has(token) || byteLengthOfToken(token) < 0 || looksSpecial(token)) continue;
     unmade++;
   }
   if (unmade > unmadeTokenTolerance(vocab.size)) {
