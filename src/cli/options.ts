@@ -23,7 +23,13 @@ export const cacheDirOptions = (): Option[] => [
 /** The cache folder a command uses: `--cache-dir` (or `--cache`), else the default; never a file. */
 export function cacheDirFrom(o: { cacheDir?: string; cache?: string }): string {
   const dir = o.cacheDir ?? o.cache ?? defaultCacheDir();
-  const st = statSync(dir, { throwIfNoEntry: false });
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(dir, { throwIfNoEntry: false });
+  } catch (e) {
+    // ENOTDIR (a path under a regular file), EACCES, ELOOP: the folder cannot be, so say so in one line.
+    throw new FatalError(`--cache-dir ${dir} cannot be used: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
   if (st && !st.isDirectory()) throw new FatalError(`--cache-dir ${dir} is not a folder`);
   return dir;
 }

@@ -77,7 +77,7 @@ const tempFilesIn = (dir: string): string[] => readdirSync(dir).filter((n) => n.
 const CONTRACT: Record<string, { usage: Array<[args: string[], pattern: RegExp]>; input?: [args: string[], pattern: RegExp]; mandatory?: string[] }> = {
   tokenize: { usage: [[[], /missing required argument 'file'/]], input: [[join(work, 'missing.py')], /cannot read .*missing\.py/] },
   spans: { usage: [[[], /missing required argument 'file'/], [[small, '--scope', 'all'], /'all' is invalid/]], input: [[work], /not a regular file: a directory/] },
-  report: { usage: [[[], /missing required argument 'dir'/], [[work, '--arch', 'gpt-9'], /'gpt-9' is invalid.*codet5-base/]], input: [[join(work, 'missing-dir')], /not a directory/] },
+  report: { usage: [[[], /report needs a folder, or --dataset FILE/], [[work, '--arch', 'gpt-9'], /'gpt-9' is invalid.*codet5-base/]], input: [[join(work, 'missing-dir')], /not a directory/] },
   combine: { usage: [[[], /missing required argument 'reports'/]], input: [[join(work, 'missing.json')], /cannot read report .*missing\.json/] },
   flops: { mandatory: ['--tokens', '1'], usage: [[[], /required option '--tokens <n>' not specified/], [['--tokens', 'many'], /--tokens must be an integer/]], input: [['--tokens', '512', '--merged', '600'], /--merged 600 is more than --tokens 512/] },
   analyze: { usage: [[[], /missing required argument 'file'/], [[small, '--provider', 'tpu'], /'tpu' is invalid/]], input: [[join(work, 'missing.py')], /cannot read .*missing\.py/] },

@@ -7,17 +7,20 @@ import { addSpelling, emptyCategories, HISTOGRAM_BUCKETS, sortSpellings, type Fi
 import type { MergeScope } from '../merge/scope';
 import { REPORT_SCHEMA, REPORT_VERSION, type FileReport, type FileSelection, type ReportJson, type ShardSet, type SkippedFile, type SpanEngine, type TopIdentifier, type Totals } from './schema';
 import { checkShardCoverage, partialNote } from './shard-set';
+import { checkSameSamples, SampleCollector, type SamplesSection } from '../samples/section';
 
 /** The figures derive() computes; never summed, and stripped from shard files before combining. */
 const DERIVED_KEYS = ['reductionPct', 'flopsBefore', 'flopsAfter', 'flopSavingPct', 'contextGainPct', 'modelFlopsBefore', 'modelFlopsAfter', 'modelFlopSavingPct'] as const;
 type Summable = Omit<Totals, (typeof DERIVED_KEYS)[number]>;
+/** The summable part of Totals: what a dataset report adds up per language without listing files. */
+export type SummableTotals = Summable;
 
 const SCALAR_KEYS = [
   'bytes', 'chars', 'tokens', 'merged', 'identifiers', 'splitIdentifiers', 'identifierTokens',
   'straddlingIdentifiers', 'savedByIdentifiers', 'stringSpans', 'savedByStrings', 'windowsProduct',
 ] as const;
 
-function emptySums(): Summable {
+export function emptySums(): Summable {
   return {
     files: 0, bytes: 0, chars: 0, tokens: 0, merged: 0, identifiers: 0, splitIdentifiers: 0, identifierTokens: 0,
     straddlingIdentifiers: 0, savedByIdentifiers: 0, stringSpans: 0, savedByStrings: 0,
@@ -34,13 +37,30 @@ function addWindows(a: WindowSums, b: WindowSums): void {
 
 type FileSums = Omit<FileStats, 'identifierTable'>;
 
-function addFile(acc: Summable, f: FileSums): void {
+export function addFile(acc: Summable, f: FileSums): void {
   acc.files++;
   for (const k of SCALAR_KEYS) acc[k] += f[k];
   for (let i = 0; i < HISTOGRAM_BUCKETS; i++) acc.histogram[i]! += f.histogram[i] ?? 0;
   for (const c of SYNTAX_CATEGORIES) acc.categories[c] += f.categories[c] ?? 0;
   addWindows(acc.windowsBefore, f.windowsBefore);
   addWindows(acc.windowsAfter, f.windowsAfter);
+}
+
+/** Adds already summed figures (a language of a dataset shard) to `acc`. */
+export function addSums(acc: Summable, s: Summable): void {
+  acc.files += s.files;
+  for (const k of SCALAR_KEYS) acc[k] += s[k];
+  for (let i = 0; i < HISTOGRAM_BUCKETS; i++) acc.histogram[i]! += s.histogram[i] ?? 0;
+  for (const c of SYNTAX_CATEGORIES) acc.categories[c] += s.categories[c] ?? 0;
+  addWindows(acc.windowsBefore, s.windowsBefore);
+  addWindows(acc.windowsAfter, s.windowsAfter);
+}
+
+/** Totals without their derived figures. */
+function summableOf(t: Totals): Summable {
+  const s: Record<string, unknown> = { ...t };
+  for (const k of DERIVED_KEYS) delete s[k];
+  return s as unknown as Summable;
 }
 
 const pct = (part: number, whole: number): number => (whole > 0 ? (100 * part) / whole : 0);
@@ -113,6 +133,10 @@ export interface ReportMeta {
   topLimit: number;
   includeIdentifierTable: boolean;
   notes?: string[];
+  /** Per-sample figures (--unit function, --dataset): ../samples/section.ts. */
+  samples?: SamplesSection;
+  /** Figures per language that count in the totals without a file entry: a dataset's rows. */
+  unlisted?: Record<string, Summable>;
 }
 
 /** Builds a report from per-file figures (without their identifier tables) and one merged table. */
@@ -142,6 +166,12 @@ export function buildReport(
       flopSavingPct: d.flopSavingPct, contextGainPct: d.contextGainPct,
       modelFlopsBefore: d.modelFlopsBefore, modelFlopsAfter: d.modelFlopsAfter, modelFlopSavingPct: d.modelFlopSavingPct,
     });
+  }
+  for (const [name, s] of Object.entries(meta.unlisted ?? {})) {
+    addSums(totals, s);
+    let l = langs.get(name);
+    if (!l) langs.set(name, (l = emptySums()));
+    addSums(l, s);
   }
   const languages: Record<string, Totals> = {};
   for (const name of [...langs.keys()].sort()) languages[name] = derive(langs.get(name)!, meta.modelKey, profile);
@@ -175,9 +205,12 @@ export function buildReport(
     files: fileReports,
     skipped: [...skipped].sort(byPath),
     topIdentifiers: topIdentifiers(identifierTable, meta.topLimit),
+    ...(meta.samples ? { samples: meta.samples } : {}),
     notes,
   };
-  if (meta.includeIdentifierTable) report.identifierTable = identifierTable;
+  // Sorted by name: the table's key order would otherwise follow the order files were merged in
+  // (worker completion, cache hits first), and the same tree must give the same JSON.
+  if (meta.includeIdentifierTable) report.identifierTable = Object.fromEntries(Object.keys(identifierTable).sort().map((k) => [k, identifierTable[k]!]));
   return report;
 }
 
@@ -246,6 +279,7 @@ export function combineReports(parts: readonly ReportJson[], opts: CombineOption
     }
     mergeIdentifierTables(table, p.identifierTable!);
   });
+  const samples = combineSamples(parts, name, opts.includeIdentifierTable ?? partial !== undefined);
   const shardNotes = new Set(parts.flatMap((p) => p.notes));
   return buildReport(files, table, parts.flatMap((p) => p.skipped), {
     toolVersion: first.tool.version,
@@ -263,7 +297,30 @@ export function combineReports(parts: readonly ReportJson[], opts: CombineOption
     // A partial result keeps its table, like a shard report, so the missing shards can join it later.
     includeIdentifierTable: opts.includeIdentifierTable ?? partial !== undefined,
     notes: [...shardNotes].filter((n) => !buildReportNotesPrefix.some((p) => n.startsWith(p))),
+    ...samples,
   });
+}
+
+/**
+ * The samples section of combined shards, rebuilt from their point multisets (exact), and for a
+ * dataset the per-language sums of its rows (a dataset report lists no files).
+ */
+function combineSamples(parts: readonly ReportJson[], name: (k: number) => string, includeParts: boolean): Pick<ReportMeta, 'samples' | 'unlisted'> {
+  checkSameSamples(parts.map((p) => p.samples), name);
+  const first = parts[0]!.samples;
+  if (!first) return {};
+  const cfg = modelConfig(parts[0]!.model.key);
+  const profile = parts[0]!.profile ?? defaultReportProfile(cfg);
+  const specials = parts[0]!.window.specials;
+  const collector = new SampleCollector({ cfg, profile, specials, topLimit: first.topLimit });
+  parts.forEach((p, k) => collector.addSection(p.samples!, name(k)));
+  const samples = collector.build({ cfg, profile, specials, unit: first.unit, window: first.window, source: first.source, topLimit: first.topLimit, includeParts });
+  if (first.source.kind !== 'dataset') return { samples };
+  const unlisted: Record<string, Summable> = {};
+  for (const p of parts) {
+    for (const [lang, t] of Object.entries(p.languages)) addSums((unlisted[lang] ??= emptySums()), summableOf(t));
+  }
+  return { samples, unlisted };
 }
 
 const PROFILE_NOTES: Record<ReportProfile['name'], string> = {

@@ -4,8 +4,9 @@ import { mergeIdentifierTables } from './aggregate';
 import type { FileOutcome } from './process-file';
 import type { SkippedFile } from './schema';
 import type { FileStats, IdentifierEntry } from './stats';
+import type { FileSamples } from '../samples/file-samples';
 
-export type FileResult = { kind: 'file'; stats: Omit<FileStats, 'identifierTable'> } | { kind: 'skip'; skipped: SkippedFile };
+export type FileResult = { kind: 'file'; stats: Omit<FileStats, 'identifierTable'>; samples?: FileSamples } | { kind: 'skip'; skipped: SkippedFile };
 
 export interface BatchResult {
   results: FileResult[];
@@ -24,7 +25,7 @@ export function addOutcome(into: BatchResult, out: FileOutcome): void {
   }
   const { identifierTable, ...stats } = out.stats;
   mergeIdentifierTables(into.table, identifierTable);
-  into.results.push({ kind: 'file', stats });
+  into.results.push(out.samples ? { kind: 'file', stats, samples: out.samples } : { kind: 'file', stats });
 }
 
 /** Folds a batch (from a worker, or built in this thread) into the run's totals. */

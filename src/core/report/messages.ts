@@ -20,6 +20,8 @@ export type FromWebview =
   | { readonly type: 'ready' }
   /** Open a reported file; `path` is relative to the report's root. */
   | { readonly type: 'openFile'; readonly path: string }
+  /** Find an identifier of the report's top list in the workspace (the search view). */
+  | { readonly type: 'findIdentifier'; readonly name: string }
   | { readonly type: 'export'; readonly format: ExportFormat }
   | { readonly type: 'rerun' };
 
@@ -37,6 +39,9 @@ export function parseFromWebview(m: unknown): FromWebview | undefined {
     case 'openFile':
       // Relative paths inside the report only: no absolute paths, no climbing out of the root.
       return typeof o.path === 'string' && o.path.length > 0 && !isEscapingPath(o.path) ? { type: 'openFile', path: o.path } : undefined;
+    case 'findIdentifier':
+      // The extension also checks that the name is one the report lists.
+      return typeof o.name === 'string' && o.name.length > 0 && o.name.length <= 1000 ? { type: 'findIdentifier', name: o.name } : undefined;
     case 'export':
       return (EXPORT_FORMATS as readonly unknown[]).includes(o.format) ? { type: 'export', format: o.format as ExportFormat } : undefined;
     default:

@@ -14,6 +14,10 @@ import type { MergeScope } from '../merge/scope';
 import type { WindowConfig } from './stats';
 import type { ReportProfile } from './profile-flops';
 import type { Tokenizer } from '../types';
+import type { SampleWindow } from '../samples/types';
+import type { SampleRecord } from '../samples/analyze-sample';
+import { treeSamples } from '../samples/tree-samples';
+import { RunResultCache, type ReportCacheOptions, type ReportCacheSummary } from './result-cache';
 
 export interface ReportOptions {
   root: string;
@@ -50,6 +54,16 @@ export interface ReportOptions {
   tokenizer?: Tokenizer;
   signal?: AbortSignal;
   onProgress?: (p: ReportProgress) => void;
+  /** Keep each file's outcome and reuse it while nothing it depends on changed (result-cache.ts). */
+  cache?: ReportCacheOptions;
+  /** 'function' (--unit function): each function is also a sample, with the `samples` section. */
+  unit?: 'file' | 'function';
+  /** The samples' window rule (default: the model's window, truncated). */
+  sampleWindow?: SampleWindow;
+  /** Every sample's record, once the run is done (--per-sample). */
+  onSamples?: (records: readonly SampleRecord[]) => void;
+  /** Told at the end what the cache did, or why it was off (then the run went on without it). */
+  onCache?: (s: ReportCacheSummary) => void;
 }
 
 export interface ReportProgress {
@@ -59,6 +73,13 @@ export interface ReportProgress {
   bytesDone: number;
   bytesTotal: number;
   current?: string;
+  /** What `done`/`total` count (default files). */
+  items?: 'files' | 'rows';
+}
+
+/** The samples' window: as asked, else the model's (capacity + specials), truncated. */
+function sampleWindowOf(opts: Pick<ReportOptions, 'sampleWindow' | 'window'>): SampleWindow {
+  return opts.sampleWindow ?? { maxLength: opts.window.capacity + opts.window.specials, truncate: true };
 }
 
 export function defaultJobs(): number {
@@ -71,7 +92,7 @@ export function capJobs(jobs: number): number {
   return Math.min(Math.max(0, Math.floor(jobs)), defaultJobs());
 }
 
-function workerEntry(explicit?: string): string {
+export function workerEntry(explicit?: string): string {
   if (explicit) return explicit;
   const bundled = join(__dirname, 'report-worker.js');
   if (existsSync(bundled)) return bundled;
@@ -101,6 +122,7 @@ export async function runReport(opts: ReportOptions): Promise<ReportJson> {
     spanEngine: opts.spanEngine ?? 'tree-sitter',
     window: opts.window,
     includeGenerated: opts.includeGenerated,
+    ...(opts.unit === 'function' ? { unit: 'function' as const, sampleWindow: sampleWindowOf(opts) } : {}),
   };
   const all = emptyBatchResult();
   const bytesTotal = walk.files.reduce((s, f) => s + f.size, 0);
@@ -112,12 +134,18 @@ export async function runReport(opts: ReportOptions): Promise<ReportJson> {
     opts.onProgress?.({ phase: 'analyzing', done, total: walk.files.length, bytesDone, bytesTotal, current: f.rel });
   };
   const task = (f: WalkFile): FileTask => ({ path: f.path, rel: f.rel, language: f.language, maxFileSize: opts.maxFileSize });
+  // Files whose outcome is cached are done here; the pipeline (and its workers) only sees the rest.
+  const cache = opts.cache && await RunResultCache.open(opts.cache, config, opts.toolVersion, new Set(walk.files.map((f) => f.language)));
+  if (cache?.config) config.resultCache = cache.config;
+  const pending = cache ? await cache.takeHits(walk.files, task, all, progress, opts.signal) : walk.files;
 
   const jobs = capJobs(opts.jobs);
-  if (jobs === 0 || walk.files.length <= 1) {
+  if (pending.length === 0) {
+    // Every outcome came from the cache: no tokenizer to load, no worker to start.
+  } else if (jobs === 0 || pending.length <= 1) {
     const pipeline = await FilePipeline.create(config, opts.tokenizer);
     try {
-      for (const f of walk.files) {
+      for (const f of pending) {
         // Checked between files; reading a file awaits real I/O, so a signal handler gets to run.
         opts.signal?.throwIfAborted();
         addOutcome(all, await pipeline.process(task(f)));
@@ -127,7 +155,7 @@ export async function runReport(opts: ReportOptions): Promise<ReportJson> {
       pipeline.dispose();
     }
   } else {
-    const batches = makeBatches(walk.files);
+    const batches = makeBatches(pending);
     const threads = Math.min(jobs, batches.length);
     const pool = new Piscina({
       filename: workerEntry(opts.workerFile),
@@ -164,9 +192,16 @@ export async function runReport(opts: ReportOptions): Promise<ReportJson> {
       await pool.destroy();
     }
   }
+  if (cache) opts.onCache?.(await cache.finish(all, pending.length, pending.reduce((s, f) => s + f.size, 0)));
   const files = all.results.flatMap((r) => (r.kind === 'file' ? [r.stats] : []));
   const skipped = [...walk.skipped, ...all.results.flatMap((r) => (r.kind === 'skip' ? [r.skipped] : []))];
+  const samples = opts.unit === 'function' ? treeSamples(all.results, {
+    modelKey: opts.modelKey, profile: opts.profile, specials: opts.window.specials, window: sampleWindowOf(opts),
+    topLimit: opts.topLimit, includeParts: opts.includeIdentifierTable || !!opts.shard,
+  }) : undefined;
+  if (samples) opts.onSamples?.(samples.records);
   return buildReport(files, all.table, skipped, {
+    ...(samples ? { samples: samples.section } : {}),
     toolVersion: opts.toolVersion,
     tokenizer: opts.tokenizerName,
     modelKey: opts.modelKey,

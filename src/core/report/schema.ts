@@ -6,6 +6,7 @@ import type { ReportProfile } from './profile-flops';
 // Skip reasons belong to the scanner (scan/ must not import report/); re-exported as part of the schema.
 export type { SkippedFile, SkipReason } from '../scan/types';
 import type { SkippedFile } from '../scan/types';
+import type { SamplesSection } from '../samples/section';
 
 export const REPORT_SCHEMA = 'subtoken-lens/report';
 export const REPORT_VERSION = 1;
@@ -85,5 +86,8 @@ export interface ReportJson {
   /** Every identifier's entry, present when asked for (always in shard runs) so that
    *  `report combine` can rebuild the top list exactly. */
   identifierTable?: Record<string, IdentifierEntry>;
+  /** Per-sample figures, with --unit function or --dataset (../samples/section.ts). In a dataset
+   *  report `files` is empty and the totals sum the rows (a row counts as one of `files`). */
+  samples?: SamplesSection;
   notes: string[];
 }

@@ -8,6 +8,7 @@ import { describeShards } from './shard-set';
 import { flops, int, pct } from './format/numbers';
 import { profileLabel } from './profile-label';
 import { spellingText } from './spelling-text';
+import { sampleTables } from './samples-view';
 
 /** A headline figure. `value` is split where a line may break: each part stays on one line, so
  *  "9.41 TFLOP → 8.54 TFLOP" wraps, if at all, before the arrow and never inside a number. */
@@ -22,6 +23,9 @@ export interface Cell {
   readonly text: string;
   readonly sortKey: number | string;
   readonly link?: string;
+  /** An identifier's name: a click finds its occurrences in the workspace (the webview asks the
+   *  extension; the export shows it as text). */
+  readonly find?: string;
 }
 
 export interface ColumnView {
@@ -32,7 +36,7 @@ export interface ColumnView {
 
 export interface TableView {
   /** DOM id of the table; stable, the end-to-end tests find tables by it. */
-  readonly id: 'language-table' | 'identifier-table' | 'file-table' | 'skipped-table';
+  readonly id: 'language-table' | 'identifier-table' | 'file-table' | 'skipped-table' | 'sample-table' | 'top-sample-table';
   readonly title: string;
   readonly columns: readonly ColumnView[];
   readonly rows: readonly (readonly Cell[])[];
@@ -49,7 +53,7 @@ export interface DatasetView {
 
 export interface ChartView {
   /** DOM id of the chart's canvas. */
-  readonly id: 'histogram' | 'language-chart' | 'identifier-chart' | 'categories';
+  readonly id: 'histogram' | 'language-chart' | 'identifier-chart' | 'file-chart' | 'categories';
   readonly title: string;
   readonly kind: 'bar' | 'doughnut';
   /** Bars along the x axis (labels on the y axis), for long labels such as identifiers. */
@@ -63,6 +67,17 @@ export interface ChartView {
   readonly note?: string;
   /** Nothing to draw: the renderer shows `note` instead of an empty chart. */
   readonly empty: boolean;
+  /** `log`: a logarithmic value axis, so bars of 5 and of 20,000 both show (zero bars are left out). */
+  readonly valueScale?: 'linear' | 'log';
+  /** Write each bar's value at its end (on a log axis the height alone is hard to read). */
+  readonly valueLabels?: boolean;
+  /** Bars (by label index) drawn in the muted colour: shown for scale, not what the chart is about. */
+  readonly dimmed?: readonly number[];
+  /** The datasets stack into one bar per label (their sum is the bar's length). */
+  readonly stacked?: boolean;
+  /** What a click on a label's bar does: open the file, or find the identifier's occurrences;
+   *  `values` holds one path or name per label (labels may be shortened for display). */
+  readonly clickTargets?: { readonly kind: 'file' | 'identifier'; readonly values: readonly string[] };
 }
 
 export interface ReportView {
@@ -81,6 +96,8 @@ export interface ReportView {
 export const TABLE_ROW_LIMIT = 500;
 /** Bars in the top-identifiers chart. */
 export const CHART_TOP_IDENTIFIERS = 15;
+/** Bars in the per-file chart. */
+export const CHART_TOP_FILES = 15;
 
 export function reportView(r: ReportJson): ReportView {
   return {
@@ -88,8 +105,8 @@ export function reportView(r: ReportJson): ReportView {
     meta: metaLine(r),
     ...coverage(r),
     cards: cards(r),
-    charts: [histogramChart(r.totals), languageChart(r), identifierChart(r), categoryChart(r.totals)],
-    tables: [languageTable(r), identifierTable(r), fileTable(r), skippedTable(r)],
+    charts: [histogramChart(r.totals), languageChart(r), identifierChart(r), fileChart(r), categoryChart(r.totals)],
+    tables: [languageTable(r), ...sampleTables(r, TABLE_ROW_LIMIT), identifierTable(r), fileTable(r), skippedTable(r)],
     notes: [...r.notes],
   };
 }
@@ -138,30 +155,32 @@ function cards(r: ReportJson): CardView[] {
 }
 
 /**
- * Occurrences by number of subtokens, from 2 up to the last non-empty bucket. Single-subtoken
- * occurrences (most of any code base) are left out and counted in the note: merging leaves them
- * as they are, and their bar would flatten every other one.
+ * Occurrences by number of subtokens, from 1 up to the last non-empty bucket, on a log axis: the
+ * one-subtoken bar (most of any code base, 20,000 against a tail of tens) would otherwise flatten
+ * every other one. It is drawn muted and annotated, because merging leaves those occurrences as
+ * they are; every bar carries its count.
  */
 function histogramChart(t: Totals): ChartView {
   const h = t.histogram;
   const last = h.length - 1;
   let end = last;
-  while (end >= 2 && (h[end] ?? 0) === 0) end--;
+  while (end >= 1 && (h[end] ?? 0) === 0) end--;
   const labels: string[] = [];
   const data: number[] = [];
-  for (let k = 2; k <= end; k++) {
+  for (let k = 1; k <= end; k++) {
     labels.push(k === last ? `${k}+` : String(k));
     data.push(h[k] ?? 0);
   }
   const single = h[1] ?? 0;
   const empty = data.every((n) => n === 0);
   return {
-    id: 'histogram', title: 'Identifier occurrences by subtokens (2 or more)', kind: 'bar', horizontal: false,
+    id: 'histogram', title: 'Identifier occurrences by subtokens (log scale)', kind: 'bar', horizontal: false,
     labels, datasets: [{ label: 'identifier occurrences', data }],
-    categoryAxis: 'subtokens per occurrence', valueAxis: 'occurrences',
+    categoryAxis: 'subtokens per occurrence', valueAxis: 'occurrences (log scale)',
+    valueScale: 'log', valueLabels: true, ...(single > 0 ? { dimmed: [0] } : {}),
     note: empty
-      ? 'No identifier occurrence is split into 2 or more subtokens.'
-      : `Leaves out the ${int(single)} occurrences (${share(single, t.identifiers)}) that are one subtoken already: merging does not change them.`,
+      ? 'No identifier occurrence was found.'
+      : `Each gridline is 10× the one below. The muted bar: ${int(single)} occurrences (${share(single, t.identifiers)}) are one subtoken already, so merging does not change them; ${int(t.splitIdentifiers)} (${share(t.splitIdentifiers, t.identifiers)}) are split into 2 or more.`,
     empty,
   };
 }
@@ -190,11 +209,36 @@ function identifierChart(r: ReportJson): ChartView {
   const top = r.topIdentifiers.slice(0, CHART_TOP_IDENTIFIERS);
   return {
     id: 'identifier-chart', title: `Top ${top.length} identifiers by tokens saved`, kind: 'bar', horizontal: true,
-    labels: top.map((t) => t.name),
+    // A long name is cut at its end (the tooltip names it whole): the axis keeps its room.
+    labels: top.map((t) => (t.name.length <= 32 ? t.name : `${t.name.slice(0, 31)}…`)),
     datasets: [{ label: 'tokens saved', data: top.map((t) => t.saved) }],
     valueAxis: 'tokens saved',
+    clickTargets: { kind: 'identifier', values: top.map((t) => t.name) },
     empty: top.length === 0,
     ...(top.length === 0 ? { note: 'No identifier is shortened by merging.' } : {}),
+  };
+}
+
+/** A path cut from the left to `max` characters: the file name is what tells files apart. */
+function shortPath(path: string, max = 36): string {
+  return path.length <= max ? path : `…${path.slice(path.length - max + 1)}`;
+}
+
+/** The files merging shortens most: one bar per file, its subtokens before merging, split into
+ *  what is left after merging and the positions saved. A click opens the file. */
+function fileChart(r: ReportJson): ChartView {
+  const top = filesBySaving(r).filter((f) => f.tokens > f.merged).slice(0, CHART_TOP_FILES);
+  return {
+    id: 'file-chart', title: `Top ${top.length} files by positions saved`, kind: 'bar', horizontal: true, stacked: true,
+    labels: top.map((f) => shortPath(f.path)),
+    datasets: [
+      { label: 'subtokens after merging', data: top.map((f) => f.merged) },
+      { label: 'positions saved', data: top.map((f) => f.tokens - f.merged) },
+    ],
+    valueAxis: 'subtokens (bar: before merging)',
+    clickTargets: { kind: 'file', values: top.map((f) => f.path) },
+    empty: top.length === 0,
+    ...(top.length === 0 ? { note: 'No file is shortened by merging.' } : {}),
   };
 }
 
@@ -239,15 +283,19 @@ function identifierTable(r: ReportJson): TableView {
   return {
     id: 'identifier-table', title: 'Identifiers that merging shortens most',
     columns: [textual('identifier'), textual('subtokens'), numeric('occurrences'), numeric('tokens saved')],
-    rows: top.map((t) => [str(t.name), str(spellingText(t)), num(t.occurrences), num(t.saved)]),
+    rows: top.map((t) => [{ ...str(t.name), find: t.name }, str(spellingText(t)), num(t.occurrences), num(t.saved)]),
     ...limitNote(top.length, r.topIdentifiers.length, 'The first'),
   };
 }
 
 /** The files that merging shortens most (by positions saved), then by path. */
-function fileTable(r: ReportJson): TableView {
+function filesBySaving(r: ReportJson): ReportJson['files'] {
   const saved = (f: { tokens: number; merged: number }) => f.tokens - f.merged;
-  const files = [...r.files].sort((a, b) => saved(b) - saved(a) || (a.path < b.path ? -1 : 1)).slice(0, TABLE_ROW_LIMIT);
+  return [...r.files].sort((a, b) => saved(b) - saved(a) || (a.path < b.path ? -1 : 1));
+}
+
+function fileTable(r: ReportJson): TableView {
+  const files = filesBySaving(r).slice(0, TABLE_ROW_LIMIT);
   return {
     id: 'file-table', title: 'Files',
     columns: [textual('file'), textual('language'), textual('status'), numeric('subtokens'), numeric('merged'), numeric('reduction'), numeric('FLOP saving')],

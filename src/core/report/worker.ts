@@ -4,12 +4,16 @@
 import { workerData } from 'node:worker_threads';
 import { FilePipeline, type FileTask, type PipelineConfig } from './process-file';
 import { addOutcome, emptyBatchResult, type BatchResult } from './batch';
+import type { RowBatchResult } from '../samples/row-batch';
+import type { RowTasks } from '../samples/run-dataset';
 
 let pipeline: Promise<FilePipeline> | undefined;
 
-export default async function processBatch(tasks: FileTask[]): Promise<BatchResult> {
+export default async function processBatch(tasks: FileTask[] | RowTasks): Promise<BatchResult | RowBatchResult> {
   pipeline ??= FilePipeline.create(workerData as PipelineConfig);
   const p = await pipeline;
+  // Dataset rows (`report --dataset`) come as one object; files as a list.
+  if (!Array.isArray(tasks)) return p.analyzeRows(tasks.rows);
   const result = emptyBatchResult();
   for (const task of tasks) addOutcome(result, await p.process(task));
   return result;

@@ -2,10 +2,17 @@
 // differently), and their savings add up to the row's total.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatMarkdown, formatTable, runReport } from '../../../src/core/report';
 import { mergeIdentifierTables } from '../../../src/core/report/aggregate';
 import { spellingText } from '../../../src/core/report/spelling-text';
 import { analyzeText, type IdentifierEntry } from '../../../src/core/report/stats';
-import { codet5, extractor } from '../helpers';
+import { CODET5_DIR, codet5, extractor } from '../helpers';
+
+/** The savings a row's subtokens cell prints, added up. */
+const savingsIn = (cell: string) => [...cell.matchAll(/\(saves (\d+)\)/g)].reduce((a, m) => a + Number(m[1]), 0);
 
 // `defects` after `(` (no space) and after `= ` (a space): two spellings.
 const TEXT = 'count(defects)\nx = defects\nprint(defects)\ny = defects\nz = defects\n';
@@ -60,6 +67,54 @@ test('merging tables adds spellings, in an order that does not depend on the mer
 test('past three spellings the row says how many others there are', () => {
   const spellings = [4, 3, 2, 1, 1].map((n, i) => ({ pieces: [`p${i}`, 'x'], occurrences: n, saved: n }));
   const text = spellingText({ occurrences: 11, subtokens: 22, saved: 11, pieces: ['p0', 'x'], spellings });
-  assert.match(text, /\+ 2 other spellings$/);
+  assert.match(text, /; \+ 2 other spellings ×2 \(saves 2\)$/);
+  assert.equal(savingsIn(text), 11, 'the shown spellings and the rest add up to the row');
   assert.equal(spellingText({ occurrences: 1, subtokens: 2, saved: 1, pieces: ['a', 'b'] }), 'a · b');
+});
+
+/** The identifier rows of a Markdown or table rendering: [name, subtokens, occurrences, saved]. */
+function markdownRows(md: string): string[][] {
+  const section = md.split('## Top identifiers by tokens saved\n\n')[1]!.split('\n\n')[0]!.split('\n').slice(2);
+  return section.map((line) => line.slice(2, -2).split(' | '));
+}
+
+test('CLI Markdown and table: each identifier row lists its spellings, their savings adding up to the row', { timeout: 60000 }, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'stl-spellings-'));
+  try {
+    writeFileSync(join(root, 'd.py'), TEXT);
+    const r = await runReport({
+      root, tokenizerDir: CODET5_DIR, tokenizerName: codet5().name, modelKey: 'codet5-base', scope: 'identifiers',
+      window: { capacity: 510, specials: 2 }, maxFileSize: 1 << 20, includeVendored: false, includeGenerated: false,
+      includeUnsupported: false, jobs: 0, topLimit: 50, includeIdentifierTable: false, toolVersion: 'test',
+    });
+    const defects = r.topIdentifiers.find((t) => t.name === 'defects')!;
+    assert.equal(defects.spellings!.length, 2);
+
+    const rows = markdownRows(formatMarkdown(r));
+    const row = rows.find((cells) => cells[0] === 'defects')!;
+    assert.ok(row, rows.join('\n'));
+    assert.match(row[1]!, /×3 \(saves \d+\); .*×2 \(saves \d+\)/, 'both spellings with their counts');
+    assert.equal(savingsIn(row[1]!), Number(row[3]), 'spelling savings add up to the row\'s tokens saved');
+    for (const cells of rows) {
+      // A one-spelling row prints its pieces only (occurrences × (pieces − 1) is its saving then).
+      if (cells[1]!.includes('(saves')) assert.equal(savingsIn(cells[1]!), Number(cells[3]!.replace(/,/g, '')), cells.join(' | '));
+    }
+
+    const table = formatTable(r).split('Top identifiers by tokens saved:\n')[1]!.split('\n');
+    const line = table.find((l) => l.startsWith('defects '))!;
+    assert.ok(line, table.join('\n'));
+    assert.equal(savingsIn(line), defects.saved);
+    assert.ok(line.trimEnd().endsWith(` ${defects.saved}`), line);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('past three spellings the row still adds up: the rest are counted together, with their saving', () => {
+  const spellings = [5, 4, 3, 2, 1].map((n, i) => ({ pieces: [`${' '.repeat(i % 2)}sp${i}`, 'x'], occurrences: n, saved: n * (i + 1) }));
+  const saved = spellings.reduce((a, x) => a + x.saved, 0);
+  const entry = { name: 'manySpellings', occurrences: 15, subtokens: 30, saved, pieces: ['sp0', 'x'], spellings };
+  const text = spellingText(entry);
+  assert.match(text, /^sp0 · x ×5 \(saves 5\); ␣sp1 · x ×4 \(saves 8\); sp2 · x ×3 \(saves 9\); \+ 2 other spellings ×3 \(saves 13\)$/);
+  assert.equal(savingsIn(text), saved);
 });

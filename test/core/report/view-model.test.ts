@@ -52,8 +52,8 @@ test('the notes are the report\'s own, every one, in order', () => {
   assert.ok(view.notes.some((n) => n.startsWith('FLOPs are analytic')));
 });
 
-test('four charts, each with its data from the report', () => {
-  assert.deepEqual(view.charts.map((c) => c.id), ['histogram', 'language-chart', 'identifier-chart', 'categories']);
+test('five charts, each with its data from the report', () => {
+  assert.deepEqual(view.charts.map((c) => c.id), ['histogram', 'language-chart', 'identifier-chart', 'file-chart', 'categories']);
   for (const c of view.charts) {
     assert.equal(c.empty, false, c.id);
     assert.ok(c.datasets.length >= 1 && c.datasets.every((d) => d.data.length === c.labels.length), c.id);
@@ -65,22 +65,62 @@ test('four charts, each with its data from the report', () => {
   assert.ok(Math.abs(langs.datasets[0]!.data[python]! - report.languages.python!.reductionPct) < 0.05);
   const top = view.charts.find((c) => c.id === 'identifier-chart')!;
   assert.deepEqual(top.labels, report.topIdentifiers.slice(0, 15).map((t) => t.name));
+  assert.deepEqual(top.clickTargets, { kind: 'identifier', values: top.labels }, 'a bar finds its identifier\'s occurrences');
+  const longName = 'extraordinarily_verbose_configuration_parameter_identifier';
+  const long = reportView({ ...report, topIdentifiers: [{ ...report.topIdentifiers[0]!, name: longName }] }).charts.find((c) => c.id === 'identifier-chart')!;
+  assert.equal(long.labels[0], `${longName.slice(0, 31)}…`, 'a long name is cut for the axis');
+  assert.deepEqual(long.clickTargets!.values, [longName], 'and kept whole for the click and the tooltip');
   const cats = view.charts.find((c) => c.id === 'categories')!;
   assert.equal(cats.kind, 'doughnut');
   assert.equal(cats.datasets[0]!.data.reduce((a, b) => a + b, 0), report.totals.tokens, 'every subtoken has a category');
 });
 
-test('the histogram leaves out single-subtoken occurrences and says how many', () => {
+test('the histogram shows every bucket from 1 on a log axis, the one-subtoken bar muted and counted in the note', () => {
   const h = view.charts.find((c) => c.id === 'histogram')!;
   const hist = report.totals.histogram;
-  assert.equal(h.labels[0], '2');
+  assert.equal(h.valueScale, 'log');
+  assert.equal(h.valueLabels, true, 'each bar carries its count');
+  assert.equal(h.labels[0], '1');
   assert.ok(hist[1]! > 0, 'the sample has single-subtoken identifiers');
-  const shown = h.datasets[0]!.data.reduce((a, b) => a + b, 0);
-  // Every occurrence is either drawn or counted in the note: none silently lost.
-  assert.equal(shown + hist[1]! + hist[0]!, report.totals.identifiers);
-  assert.equal(shown, report.totals.splitIdentifiers);
-  assert.match(h.note!, new RegExp(`Leaves out the ${hist[1]} occurrences`));
-  assert.notEqual(h.datasets[0]!.data.at(-1), 0, 'empty trailing buckets are trimmed');
+  assert.deepEqual(h.dimmed, [0], 'the one-subtoken bar is muted');
+  const data = h.datasets[0]!.data;
+  assert.deepEqual(data, hist.slice(1, 1 + data.length), 'bucket k is bar k − 1');
+  // Every occurrence is drawn: none silently lost (bucket 0 is always empty).
+  assert.equal(data.reduce((a, b) => a + b, 0) + hist[0]!, report.totals.identifiers);
+  assert.equal(data.slice(1).reduce((a, b) => a + b, 0), report.totals.splitIdentifiers);
+  assert.match(h.note!, new RegExp(`${hist[1]} occurrences \\([\\d.]+%\\) are one subtoken already`));
+  assert.notEqual(data.at(-1), 0, 'empty trailing buckets are trimmed');
+});
+
+test('the per-file chart: the files that save most, each bar the file\'s subtokens split into merged and saved', () => {
+  const c = view.charts.find((x) => x.id === 'file-chart')!;
+  assert.equal(c.kind, 'bar');
+  assert.equal(c.stacked, true);
+  assert.equal(c.horizontal, true);
+  const [merged, saved] = [c.datasets[0]!, c.datasets[1]!];
+  assert.equal(c.clickTargets?.kind, 'file');
+  const paths = c.clickTargets!.values;
+  assert.equal(paths.length, c.labels.length);
+  paths.forEach((p, i) => {
+    const f = report.files.find((x) => x.path === p)!;
+    assert.ok(f, p);
+    assert.equal(merged.data[i], f.merged, p);
+    assert.equal(merged.data[i]! + saved.data[i]!, f.tokens, `${p}: the bar is the file's subtokens before merging`);
+  });
+  assert.deepEqual([...saved.data], [...saved.data].sort((a, b) => b - a), 'most positions saved first');
+  assert.ok(saved.data.every((n) => n > 0), 'files that save nothing are left out');
+  // A long path is cut from the left; the click target keeps it whole.
+  const long = reportView({ ...report, files: [{ ...report.files[0]!, path: `${'deep/'.repeat(12)}file_name.py`, merged: report.files[0]!.tokens - 3 }] });
+  const lc = long.charts.find((x) => x.id === 'file-chart')!;
+  assert.match(lc.labels[0]!, /^….*file_name\.py$/);
+  assert.ok(lc.labels[0]!.length <= 36);
+  assert.equal(lc.clickTargets!.values[0], `${'deep/'.repeat(12)}file_name.py`);
+});
+
+test('identifier rows find their occurrences: the name cell carries it', () => {
+  const ids = table(view, 'identifier-table');
+  assert.deepEqual(ids.rows.map((r) => r[0]!.find), report.topIdentifiers.slice(0, ids.rows.length).map((t) => t.name));
+  assert.equal(table(view, 'file-table').rows[0]![0]!.find, undefined);
 });
 
 test('cards show the totals; a long value breaks only between its parts', () => {
@@ -140,7 +180,7 @@ test('an empty report draws no empty charts: each says why instead', () => {
       histogram: report.totals.histogram.map(() => 0), categories: Object.fromEntries(Object.keys(report.totals.categories).map((k) => [k, 0])) as ReportJson['totals']['categories'] },
   };
   const v = reportView(empty);
-  assert.equal(v.charts.length, 4);
+  assert.equal(v.charts.length, 5);
   for (const c of v.charts) {
     assert.equal(c.empty, true, c.id);
     assert.ok(c.note && c.note.length > 5, c.id);

@@ -7,8 +7,13 @@ import { SYNTAX_CATEGORIES } from '../../types';
 import type { ReportJson, Totals } from '../schema';
 import { bucketLabel, bytes, flops, int, pct } from './numbers';
 import { profileLabel } from '../profile-label';
+import { invalidRowLines, outsideLine, samplesHeader, samplesIntro, samplesRows, TOP_SAMPLES_HEADER, topSampleRows } from './samples-text';
+import { SPELLINGS_SHOWN, spellingText } from '../spelling-text';
 
 type Row = string[];
+
+/** What `files` counts: files, or the rows of a dataset report. */
+const unitName = (r: ReportJson): string => (r.samples?.source.kind === 'dataset' ? 'rows' : 'files');
 
 /** The profile the whole-model columns are for; a report from before profiles has none. */
 function profileName(r: ReportJson): string | undefined {
@@ -16,7 +21,7 @@ function profileName(r: ReportJson): string | undefined {
 }
 
 function languageHeader(r: ReportJson): Row {
-  const base = ['language', 'files', 'bytes', 'identifiers', 'split 2+', 'subtokens', 'merged', 'reduction', 'windows', 'encoder FLOPs before', 'encoder FLOPs after', 'encoder FLOP saving'];
+  const base = ['language', unitName(r), 'bytes', 'identifiers', 'split 2+', 'subtokens', 'merged', 'reduction', 'windows', 'encoder FLOPs before', 'encoder FLOPs after', 'encoder FLOP saving'];
   return r.profile && r.totals.modelFlopsBefore !== undefined ? [...base, `whole-model FLOP saving (${r.profile.name})`] : base;
 }
 
@@ -32,8 +37,11 @@ function languageRows(r: ReportJson): Row[] {
   return [...Object.entries(r.languages).map(([name, t]) => languageRow(r, name, t)), languageRow(r, 'TOTAL', r.totals)];
 }
 
-function topRows(r: ReportJson, limit: number): Row[] {
-  return r.topIdentifiers.slice(0, limit).map((t) => [t.name, t.pieces.join(' · '), int(t.occurrences), int(t.saved)]);
+/** One row per identifier; its subtokens cell lists the BPE spellings with their counts and
+ *  savings (spelling-text.ts), which add up to the row's occurrences and saved. `spellings`: how
+ *  many are written out before "+ N other spellings" (the terminal table keeps to one, for width). */
+function topRows(r: ReportJson, limit: number, spellings = SPELLINGS_SHOWN): Row[] {
+  return r.topIdentifiers.slice(0, limit).map((t) => [t.name, spellingText(t, spellings), int(t.occurrences), int(t.saved)]);
 }
 
 function histogramRows(t: Totals): Row[] {
@@ -54,22 +62,24 @@ function skippedSummary(r: ReportJson): Row[] {
   return [...by.entries()].sort().map(([reason, n]) => [reason, int(n)]);
 }
 
-function textTable(header: Row, rows: Row[]): string {
+/** `textColumns`: how many leading columns hold text (left-aligned); the rest are numbers. */
+function textTable(header: Row, rows: Row[], textColumns = 1): string {
   // Escaped before measuring, so the columns line up with what is printed.
   rows = rows.map((r) => r.map(terminalLine));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: Row) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (r: Row) => r.map((c, i) => (i < textColumns ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-function mdTable(header: Row, rows: Row[]): string {
+/** `textColumns`: how many leading columns hold text (left-aligned); the rest are numbers. */
+function mdTable(header: Row, rows: Row[], textColumns = 1): string {
   const esc = markdownText;
-  return [`| ${header.map(esc).join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+  return [`| ${header.map(esc).join(' | ')} |`, `|${header.map((_, i) => (i < textColumns ? ' --- ' : ' ---: ')).join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
 }
 
 function headline(r: ReportJson): string {
   const t = r.totals;
-  return `${int(t.files)} files, ${int(t.identifiers)} identifier occurrences (${int(t.splitIdentifiers)} split into 2+ subtokens): ` +
+  return `${int(t.files)} ${unitName(r)}, ${int(t.identifiers)} identifier occurrences (${int(t.splitIdentifiers)} split into 2+ subtokens): ` +
     `${int(t.tokens)} subtokens → ${int(t.merged)} after merging (${pct(t.reductionPct)} shorter; one window holds ${pct(t.contextGainPct)} more code). ` +
     `Estimated ${r.model.label} encoder FLOPs: ${flops(t.flopsBefore)} → ${flops(t.flopsAfter)} (${pct(t.flopSavingPct)} saved)` +
     (profileName(r) ? `; whole model, profile ${profileName(r)}: ${flops(t.modelFlopsBefore)} → ${flops(t.modelFlopsAfter)} (${pct(t.modelFlopSavingPct)} saved).` : '.');
@@ -88,7 +98,14 @@ export function formatTable(r: ReportJson, topLimit = 20): string {
     'Subtokens by syntax category:',
     textTable(['category', 'subtokens', 'share'], categoryRows(r.totals)),
   ];
-  if (r.topIdentifiers.length) parts.push('', `Top identifiers by tokens saved:`, textTable(['identifier', 'subtokens', 'occurrences', 'saved'], topRows(r, topLimit)));
+  if (r.topIdentifiers.length) parts.push('', `Top identifiers by tokens saved:`, textTable(['identifier', 'subtokens', 'occurrences', 'saved'], topRows(r, topLimit, 1), 2));
+  if (r.samples) {
+    const s = r.samples;
+    parts.push('', samplesIntro(r), textTable(samplesHeader(r), samplesRows(r)));
+    if (s.top.length) parts.push('', 'Top samples by tokens saved:', textTable(TOP_SAMPLES_HEADER, topSampleRows(s, 10)));
+    if (outsideLine(s)) parts.push('', outsideLine(s)!);
+    if (s.invalidRows?.length) parts.push('', ...invalidRowLines(s, 10).map(terminalLine));
+  }
   if (r.skipped.length) parts.push('', `Skipped ${r.skipped.length} paths:`, textTable(['reason', 'count'], skippedSummary(r)));
   parts.push('', ...r.notes.map((n) => `Note: ${terminalLine(n)}`));
   // Whatever else came from the report (a model label from a shard JSON, say) is made inert too.
@@ -115,8 +132,15 @@ export function formatMarkdown(r: ReportJson, topLimit = 30): string {
     '',
     mdTable(['category', 'subtokens', 'share'], categoryRows(r.totals)),
   ];
-  if (r.topIdentifiers.length) parts.push('', '## Top identifiers by tokens saved', '', mdTable(['identifier', 'subtokens', 'occurrences', 'saved'], topRows(r, topLimit)));
-  parts.push('', '## Files', '', mdTable(
+  if (r.topIdentifiers.length) parts.push('', '## Top identifiers by tokens saved', '', mdTable(['identifier', 'subtokens', 'occurrences', 'saved'], topRows(r, topLimit), 2));
+  if (r.samples) {
+    const s = r.samples;
+    parts.push('', '## Samples', '', markdownText(samplesIntro(r)), '', mdTable(samplesHeader(r), samplesRows(r)));
+    if (s.top.length) parts.push('', '### Top samples by tokens saved', '', mdTable(TOP_SAMPLES_HEADER, topSampleRows(s, 20)));
+    if (outsideLine(s)) parts.push('', markdownText(outsideLine(s)!));
+    if (s.invalidRows?.length) parts.push('', ...invalidRowLines(s, 20).map((l) => `- ${markdownText(l)}`));
+  }
+  if (r.files.length || !r.samples) parts.push('', '## Files', '', mdTable(
     ['file', 'language', 'status', 'subtokens', 'merged', 'reduction', 'encoder FLOP saving', ...(profileName(r) ? [`whole-model FLOP saving (${r.profile!.name})`] : [])],
     r.files.map((f) => [f.path, f.language, f.status, int(f.tokens), int(f.merged), pct(f.reductionPct), pct(f.flopSavingPct), ...(profileName(r) ? [pct(f.modelFlopSavingPct)] : [])]),
   ));
