@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { reportViewBuildOptions } from '../src/core/report/format/report-view-assets.ts';
+import { compareViewBuildOptions } from '../src/extension/compareViewAssets.ts';
 
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
@@ -54,4 +55,6 @@ for (const f of existsSync('grammars') ? readdirSync('grammars') : []) {
 cpSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), join(outdir, 'tree-sitter.wasm'));
 // The report renderer: the same options a development checkout builds it with in memory.
 await esbuild.build(reportViewBuildOptions(resolve('.'), join(outdir, 'media')));
-console.log(`built ${entries.map((e) => e[1]).join(', ')}, media/report-view.{js,css} + ${grammarFiles.length} grammars into ${outdir}/`);
+// The Compare Strategies / layer-sweep view: the same options, its own entry points.
+await esbuild.build(compareViewBuildOptions(resolve('.'), join(outdir, 'media')));
+console.log(`built ${entries.map((e) => e[1]).join(', ')}, media/report-view.{js,css}, media/compare-view.{js,css} + ${grammarFiles.length} grammars into ${outdir}/`);

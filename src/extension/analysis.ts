@@ -1,174 +1,18 @@
 // "Analyze Token Merging": runs the encoder on a file or selection with and without merging, and
-// shows the outcome in place: a CodeLens header with the numbers, a colour per merged identifier
-// by how much merging changed the model's output there, and the results view. Results belong to
-// one document version: an edit marks them stale and removes the colours.
+// hands the outcome to Results (results.ts), which shows it in place: a CodeLens header with the
+// numbers, a colour per merged identifier by how much merging changed the model's output there,
+// and the results view. Results belong to one document version: an edit marks them stale.
 import * as vscode from 'vscode';
 import { MODEL_CONFIGS, windowedEncoderFlops } from '../core/flops';
 import type { Ctx } from './ctx';
-import { changeBucket, changeColour, joinPieces } from './format';
 import { tokenPiece } from './hoverText';
-import { COMMANDS, CONTEXT_HAS_RESULTS, VIEW_RESULTS } from './manifest';
 import { ModelHost, isEmbeddedSelection, modelSelection, runModelAnalysis, selectedModelFolder, strategyReducers, type AnalysisResult } from './models';
 import { planForRange, type TextAnalysis } from './services';
 import type { Strategy } from './settings';
-import { summaryParts, type AnalysisSummary } from './summary';
+import type { AnalysisSummary } from './summary';
+import type { IdentifierResult, ResultRecord, Results } from './results';
 import { MERGE_LAYER_SETTING, MergeLayerRefused, mergeLayerRefusal } from './mergeLayer';
-
-const BUCKETS = 5;
-
-export interface IdentifierResult {
-  readonly range: vscode.Range;
-  readonly name: string;
-  readonly pieces: readonly string[];
-  /** 1 − cosine between the merged output and the mean of the unmerged outputs; undefined when
-   *  the encoder did not run. */
-  readonly change?: number;
-}
-
-export interface ResultRecord {
-  readonly uri: vscode.Uri;
-  readonly version: number;
-  readonly range: vscode.Range;
-  readonly summary: AnalysisSummary;
-  readonly identifiers: readonly IdentifierResult[];
-  /** Largest change (colour scale), or the largest subtoken count when the encoder did not run. */
-  readonly worst: number;
-  readonly raw?: AnalysisResult;
-  stale: boolean;
-}
-
-/** Holds the latest results per document and shows them (CodeLens, decorations, view). */
-export class Results implements vscode.Disposable, vscode.CodeLensProvider, vscode.TreeDataProvider<IdentifierResult> {
-  private readonly records = new Map<string, ResultRecord>();
-  private readonly decorationTypes: vscode.TextEditorDecorationType[];
-  private readonly lensChanged = new vscode.EventEmitter<void>();
-  private readonly treeChanged = new vscode.EventEmitter<void>();
-  readonly onDidChangeCodeLenses = this.lensChanged.event;
-  readonly onDidChangeTreeData = this.treeChanged.event;
-  private readonly view: vscode.TreeView<IdentifierResult>;
-  private readonly disposables: vscode.Disposable[] = [];
-
-  constructor() {
-    this.decorationTypes = Array.from({ length: BUCKETS }, (_, i) => vscode.window.createTextEditorDecorationType({
-      backgroundColor: changeColour((i + 0.5) / BUCKETS, 1),
-      borderRadius: '2px',
-      overviewRulerColor: changeColour((i + 0.5) / BUCKETS, 1, 0.9),
-      overviewRulerLane: vscode.OverviewRulerLane.Center,
-    }));
-    this.view = vscode.window.createTreeView(VIEW_RESULTS, { treeDataProvider: this });
-    this.disposables.push(
-      this.view, this.lensChanged, this.treeChanged, ...this.decorationTypes,
-      vscode.languages.registerCodeLensProvider({ scheme: '*' }, this),
-      vscode.workspace.onDidChangeTextDocument((e) => {
-        const r = this.records.get(e.document.uri.toString());
-        if (r && !r.stale && e.contentChanges.length) {
-          r.stale = true;
-          this.refresh();
-        }
-      }),
-      vscode.workspace.onDidCloseTextDocument((d) => {
-        if (this.records.delete(d.uri.toString())) this.refresh();
-      }),
-      vscode.window.onDidChangeVisibleTextEditors(() => this.decorate()),
-      vscode.window.onDidChangeActiveTextEditor(() => this.refresh()),
-    );
-  }
-
-  set(record: ResultRecord): void {
-    this.records.set(record.uri.toString(), record);
-    this.refresh();
-  }
-
-  clear(uri?: vscode.Uri): void {
-    if (uri) this.records.delete(uri.toString());
-    else this.records.clear();
-    this.refresh();
-  }
-
-  get(uri: vscode.Uri): ResultRecord | undefined {
-    return this.records.get(uri.toString());
-  }
-
-  /** The analysed identifier at `pos` in a current (not stale) result, for the hover. */
-  resultAt(uri: vscode.Uri, pos: vscode.Position): IdentifierResult | undefined {
-    const r = this.records.get(uri.toString());
-    return r && !r.stale ? r.identifiers.find((id) => id.range.contains(pos)) : undefined;
-  }
-
-  private active(): ResultRecord | undefined {
-    const doc = vscode.window.activeTextEditor?.document;
-    return doc && this.records.get(doc.uri.toString());
-  }
-
-  private refresh(): void {
-    this.decorate();
-    this.lensChanged.fire();
-    this.treeChanged.fire();
-    const r = this.active();
-    void vscode.commands.executeCommand('setContext', CONTEXT_HAS_RESULTS, !!r);
-    this.view.message = r ? legend(r) : undefined;
-  }
-
-  private decorate(): void {
-    for (const editor of vscode.window.visibleTextEditors) {
-      const r = this.records.get(editor.document.uri.toString());
-      const byBucket: vscode.DecorationOptions[][] = Array.from({ length: BUCKETS }, () => []);
-      if (r && !r.stale) {
-        for (const id of r.identifiers) {
-          const value = id.change ?? id.pieces.length;
-          const b = changeBucket(value, r.worst, BUCKETS);
-          // No hoverMessage: the hover provider adds the result to its one section (resultAt).
-          byBucket[b]!.push({ range: id.range });
-        }
-      }
-      this.decorationTypes.forEach((t, i) => editor.setDecorations(t, byBucket[i]!));
-    }
-  }
-
-  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
-    const r = this.records.get(doc.uri.toString());
-    if (!r) return [];
-    const at = new vscode.Range(r.range.start.line, 0, r.range.start.line, 0);
-    if (r.stale) {
-      return [new vscode.CodeLens(at, {
-        title: '$(warning) Token merging results are stale (the file changed): click to re-run',
-        command: r.summary.scope === 'selection' ? COMMANDS.analyzeSelection.id : COMMANDS.analyzeFile.id,
-      })];
-    }
-    return summaryParts(r.summary).map(({ title, tooltip }) => new vscode.CodeLens(at, {
-      title, command: `${VIEW_RESULTS}.focus`, tooltip: `${tooltip}\nClick to list the identifiers merging changes most.`,
-    }));
-  }
-
-  // Results view: identifiers of the active editor's results, most changed first.
-  getChildren(element?: IdentifierResult): IdentifierResult[] {
-    if (element) return [];
-    const r = this.active();
-    if (!r || r.stale) return [];
-    return [...r.identifiers].sort((a, b) => (b.change ?? b.pieces.length) - (a.change ?? a.pieces.length)).slice(0, 200);
-  }
-
-  getTreeItem(id: IdentifierResult): vscode.TreeItem {
-    const item = new vscode.TreeItem(id.name);
-    item.description = id.change !== undefined
-      ? `1−cos ${id.change.toFixed(5)} · ${id.pieces.length} subtokens`
-      : `${id.pieces.length} subtokens`;
-    item.tooltip = `${joinPieces(id.pieces)} (line ${id.range.start.line + 1})`;
-    const r = this.active();
-    item.command = { command: COMMANDS.revealResult.id, title: 'Reveal', arguments: [r?.uri, id.range] };
-    return item;
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
-  }
-}
-
-function legend(r: ResultRecord): string {
-  return r.raw
-    ? `Colour = output change after merging: green ≈ unchanged → red = 1 − cos ≥ ${r.worst.toPrecision(3)}${r.raw.randomWeights ? ' (random weights)' : ''}`
-    : `Colour = subtokens merged: green = 2 → red = ${r.worst}+ (encoder not run)`;
-}
+import { runTuning, withDecoder } from './runTuning';
 
 export class Analyzer {
   readonly host = new ModelHost();
@@ -230,7 +74,8 @@ export class Analyzer {
             onTrained: (file) => this.ctx.log.info(`trained the learned merger for ${selection.label} on first use: ${file}`),
           });
           progress.report({ message: `running the encoder on ${part.encoding.length} tokens (${useStrategies.join(', ')})…` });
-          raw = await runModelAnalysis(runtime, part.encoding, part.plan, labels, reducers, settings.provider, abort.signal, settings.mergeLayer);
+          raw = await runModelAnalysis(runtime, part.encoding, part.plan, labels, reducers, settings.provider, abort.signal, settings.mergeLayer,
+            runTuning(settings, withDecoder(runtime.info.encoderConfig, runtime.layers)));
           this.ctx.log.info(`analysis of ${doc.uri.fsPath}: provider ${raw.provider.used}`
             + `${raw.provider.failures.length ? ` (fell back from ${raw.provider.failures.map((f) => `${f.provider}: ${f.reason}`).join('; ')})` : ''}`
             + `${raw.randomWeights ? ', random weights' : ''}`);
@@ -247,7 +92,7 @@ export class Analyzer {
         }
         cancelled();
         const record = buildRecord(doc, version, range, part, raw, runError, selection.label, useStrategies[0]!);
-        this.results.set(record);
+        this.results.set(record, true);
         if (runError) {
           void vscode.window.showWarningMessage(`Subtoken Lens: showing token counts and analytic FLOPs only; the encoder did not run: ${runError}`, 'Show Log')
             .then((p) => { if (p) this.ctx.log.show(true); });

@@ -1,13 +1,13 @@
 // Hover on any token: its subtokens, and for identifiers the count after merging.
 import * as vscode from 'vscode';
-import type { Results } from './analysis';
+import type { Results } from './results';
 import type { Ctx } from './ctx';
-import { hoverContent, mergeResultLine } from './hoverText';
+import { hoverContent } from './hoverText';
 import { WINDOW_CAPACITY, WINDOW_SIZE } from './services';
 
 /** One provider for every document (`scheme: '*'`), registered once: the hover has one Subtoken Lens
- *  section. An analysis result for the identifier is a line of that section, not a decoration hover. */
-export function registerHover(ctx: Ctx, results?: Pick<Results, 'resultAt'>): vscode.Disposable {
+ *  section. An analysis result for the identifier (its colour's legend) is part of that section, not a decoration hover. */
+export function registerHover(ctx: Ctx, results?: Pick<Results, 'legendAt'>): vscode.Disposable {
   const selector = { scheme: '*' };
   return vscode.languages.registerHoverProvider(selector, {
     async provideHover(doc, position, token) {
@@ -23,9 +23,12 @@ export function registerHover(ctx: Ctx, results?: Pick<Results, 'resultAt'>): vs
           idToToken: tokenizer && ((id) => tokenizer.idToToken(id)),
         }, doc.offsetAt(position), settings.hoverDetail);
         if (!content) return undefined;
-        const result = results?.resultAt(doc.uri, position);
-        const md = new vscode.MarkdownString(result ? `${content.markdown}\n\n${mergeResultLine(result.change)}` : content.markdown);
+        // Over a coloured identifier: what its colour means (scale and value), with swatches in the
+        // theme's colours, which need the hover's restricted HTML (styled spans only).
+        const legend = results?.legendAt(doc.uri, position);
+        const md = new vscode.MarkdownString(legend ? `${content.markdown}\n\n${legend}` : content.markdown);
         md.isTrusted = false;
+        md.supportHtml = !!legend;
         return new vscode.Hover(md, new vscode.Range(doc.positionAt(content.start), doc.positionAt(content.end)));
       } catch (err) {
         // A hover must never throw into the editor; the log says why once per reason, not per hover.

@@ -57,13 +57,6 @@ function tokenText(input: HoverInput, t: number): string {
   return input.text.slice(input.encoding.starts[t]!, input.encoding.ends[t]!);
 }
 
-/** The line an analysis result adds to the hover's one section (no second "Subtoken Lens" section). */
-export function mergeResultLine(change: number | undefined): string {
-  return change === undefined
-    ? 'Analysed: merged (the encoder did not run, so no output change).'
-    : `Analysed: output change after merging 1 − cos = ${change.toFixed(5)}`;
-}
-
 /** Hover for `offset`, or undefined when there is no token there. */
 export function hoverContent(input: HoverInput, offset: number, detail: 'compact' | 'full'): HoverContent | undefined {
   const lines: string[] = [];

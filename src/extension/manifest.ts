@@ -11,6 +11,7 @@ export const COMMANDS = {
   analyzeFile: { id: 'subtokenLens.analyzeFile', title: 'Analyze Token Merging in File' },
   analyzeSelection: { id: 'subtokenLens.analyzeSelection', title: 'Analyze Token Merging in Selection' },
   compareStrategies: { id: 'subtokenLens.compareStrategies', title: 'Compare Strategies' },
+  sweepMergeLayer: { id: 'subtokenLens.sweepMergeLayer', title: 'Sweep Merge Layer' },
   clearResults: { id: 'subtokenLens.clearResults', title: 'Clear Results' },
   openReport: { id: 'subtokenLens.openReport', title: 'Open Workspace Report' },
   downloadModel: { id: 'subtokenLens.downloadModel', title: 'Download Model...' },
@@ -27,7 +28,11 @@ export const COMMANDS = {
 export type CommandName = keyof typeof COMMANDS;
 
 export const VIEW_RESULTS = 'subtokenLens.results';
+/** The panel container of the results view. */
+export const VIEW_CONTAINER_RESULTS = 'subtokenLens';
 export const WEBVIEW_REPORT = 'subtokenLens.report';
+/** The Compare Strategies / Sweep Merge Layer panel. */
+export const WEBVIEW_COMPARE = 'subtokenLens.compare';
 /** Context key set while the active editor holds analysis results. */
 export const CONTEXT_HAS_RESULTS = 'subtokenLens.hasResults';
 
@@ -63,12 +68,18 @@ export function manifestContributions(): { activationEvents: string[]; contribut
           { command: COMMANDS.clearResults.id, when: `view == ${VIEW_RESULTS}`, group: 'navigation' },
         ],
       },
+      // The results get a container of their own in the panel, not a corner of the Explorer: the
+      // panel spans the window, so a row's name, subtoken count, occurrences and change are never
+      // cut, many rows show at once, and the code stays in view above while a row is clicked.
+      viewsContainers: {
+        panel: [{ id: VIEW_CONTAINER_RESULTS, title: CATEGORY, icon: 'media/icon.svg' }],
+      },
       views: {
-        explorer: [{ id: VIEW_RESULTS, name: 'Token Merging', icon: 'media/icon.svg', contextualTitle: CATEGORY }],
+        [VIEW_CONTAINER_RESULTS]: [{ id: VIEW_RESULTS, name: 'Token Merging', icon: 'media/icon.svg', contextualTitle: CATEGORY }],
       },
       viewsWelcome: [{
         view: VIEW_RESULTS,
-        contents: `Run an analysis to list the identifiers whose merging changes the model's output most.\n[Analyze File](command:${COMMANDS.analyzeFile.id})`,
+        contents: `Run an analysis to list the identifiers of a file, grouped by name with the line of each occurrence, most changed by merging first.\n[Analyze File](command:${COMMANDS.analyzeFile.id})`,
       }],
       configuration: configurationContribution(),
       colors: colorContributions(),

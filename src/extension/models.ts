@@ -16,6 +16,7 @@ import { HUB_MODEL_NAMES, namedModel } from '../core/runtime/named-models';
 import { looksLikeHubRepo } from '../core/runtime/hub-model-dir';
 import { bytes as formatBytes, bytesOf } from '../core/report/format/numbers';
 import type { ModelChoice, Settings, Strategy } from './settings';
+import type { RunTuning } from './runTuning';
 
 export type { AnalysisResult };
 
@@ -262,6 +263,8 @@ export async function strategyReducers(
 export async function runModelAnalysis(
   runtime: T5EncoderRuntime, encoding: Encoding, plan: MergePlan, labels: readonly string[],
   strategies: readonly { name: Strategy; reducer: GroupReducer }[], provider: string, signal: AbortSignal, mergeLayer = 0,
+  /** The settings' FLOP profile and timing budget (runTuning.ts); without it: encoder FLOPs, 5 runs. */
+  tuning?: RunTuning,
 ): Promise<AnalysisResult> {
   const groups = plan.groups.map((g) => Array.from({ length: g.tokenCount }, (_, k) => g.firstToken + k));
   return analyzeFile(runtime, { ids: encoding.ids, groups, groupLabels: [...labels] }, {
@@ -271,5 +274,6 @@ export async function runModelAnalysis(
     requestedProvider: provider,
     signal,
     mergeLayer,
+    ...tuning,
   });
 }

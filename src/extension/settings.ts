@@ -6,6 +6,7 @@
 
 import { MERGING_STRATEGIES, type MergingStrategy } from '../core/runtime/merge';
 import { DEVICES, type Device } from '../core/runtime/providers';
+import { FLOP_PROFILES } from '../core/task-flops';
 
 export const SECTION = 'subtokenLens';
 
@@ -37,13 +38,25 @@ export interface Settings {
   readonly reportInclude: readonly string[];
   readonly reportExclude: readonly string[];
   readonly reportMaxFileSize: number;
+  /** Keep each file's report result in the cache folder and reuse it while the file is unchanged. */
+  readonly reportCache: boolean;
   readonly allowDownloads: boolean;
   readonly hubEndpoint: string;
   /** A model folder chosen by hand; when set it replaces `model`. */
   readonly modelPath: string;
   /** Merge after encoder block K (0: at the embeddings); checked against the model when it runs. */
   readonly mergeLayer: number;
+  /** Whole-model FLOPs of this task profile beside the encoder's ('default': the model's own). */
+  readonly flopProfile: FlopProfileChoice;
+  /** Decoder positions per window for the seq2seq profile. */
+  readonly outputLength: number;
+  /** Interleaved timing budget per window, in ms (0: the minimum number of runs only). */
+  readonly timingBudgetMs: number;
 }
+
+/** `default` lets the model decide (CodeT5: classify; encoder-only models: encoder). */
+export const FLOP_PROFILE_CHOICES = ['default', ...FLOP_PROFILES] as const;
+export type FlopProfileChoice = (typeof FLOP_PROFILE_CHOICES)[number];
 
 type Spec =
   | { type: 'string'; default: string; enum?: readonly string[]; enumDescriptions?: readonly string[] }
@@ -138,6 +151,14 @@ export const SETTING_SPECS: readonly AnySpec[] = [
     spec: { type: 'number', default: 1_048_576, minimum: 1 },
   },
   {
+    field: 'reportCache', key: 'report.cache', scope: 'resource',
+    description: 'Keep each file\'s result in `report-cache` in the cache folder (`~/.cache/subtoken-lens` unless `SUBTOKEN_LENS_CACHE` '
+      + 'says otherwise; at most 256 MiB) and reuse it '
+      + 'while the file, the tokenizer, the grammars and the options are unchanged: a re-run reads the files but analyses only '
+      + 'the changed ones, and saving a file refreshes an open report.',
+    spec: { type: 'boolean', default: true },
+  },
+  {
     field: 'allowDownloads', key: 'allowDownloads', scope: 'machine',
     description: 'Allow "Download Model..." to fetch weights and tokenizers from the Hugging Face Hub. '
       + 'Nothing is downloaded otherwise.',
@@ -163,6 +184,32 @@ export const SETTING_SPECS: readonly AnySpec[] = [
     description: 'Merge after encoder block K: blocks before K see every subtoken, blocks from K on run on the merged positions. '
       + '0 = at the embeddings (saves the most). Values above the model\'s layer count are refused with a message when the model runs.',
     spec: { type: 'integer', default: 0, minimum: 0 },
+  },
+  {
+    field: 'flopProfile', key: 'flopProfile', scope: 'window',
+    description: 'Which part of the model the whole-model FLOP figures of the analysis, "Compare Strategies" and "Sweep Merge Layer" '
+      + 'count, beside the encoder\'s. `default`: the model\'s own (CodeT5: `classify`).',
+    spec: {
+      type: 'string', default: 'default', enum: FLOP_PROFILE_CHOICES,
+      enumDescriptions: [
+        'The model\'s default: classify for CodeT5 (encoder-decoder) models.',
+        'The encoder alone (embeddings, search, RoBERTa-shaped classifiers).',
+        'Encoder + one teacher-forced decoder pass over subtokenLens.outputLength positions per window (generation tasks).',
+        'CodeT5\'s classification recipe: the decoder reads the unmerged source, its cross-attention the merged encoder output.',
+      ],
+    },
+  },
+  {
+    field: 'outputLength', key: 'outputLength', scope: 'window',
+    description: 'Decoder positions per window for `#subtokenLens.flopProfile#` = `seq2seq` (the length of the generated output).',
+    spec: { type: 'integer', default: 128, minimum: 1 },
+  },
+  {
+    field: 'timingBudgetMs', key: 'timingBudgetMs', scope: 'window',
+    description: 'Time budget per window, in milliseconds, for timing the unmerged and merged runs (interleaved): after 5 runs each, '
+      + 'timing goes on until the speed-up\'s 95% interval is within ±5% or the budget is spent. 0: 5 runs each, nothing more '
+      + '(faster, wider intervals).',
+    spec: { type: 'integer', default: 1000, minimum: 0 },
   },
 ];
 

@@ -39,10 +39,15 @@ export interface SummaryLens {
   readonly tooltip: string;
 }
 
+/** What the model lens's tooltip says of a random-weight model. */
+export const RANDOM_WEIGHTS_CAVEAT = 'Random weights: output changes and colours are mechanical, not semantic.';
+
 /**
- * The analysis header as 2-3 CodeLenses: lengths and FLOPs; latency and provider; output change.
- * VS Code puts every lens of a line on that one line, so the titles together must fit a normal
- * editor width; the details go to the tooltips.
+ * The analysis header as 2-3 CodeLenses: the model (with the random-weights caveat); lengths and
+ * FLOPs; latency, provider and output change. VS Code puts every lens of a line on that one line,
+ * indented like the code under it, and clips what passes the editor's edge: so the titles together
+ * stay short (SUMMARY_LENS_BUDGET) and the caveat comes first, where a narrow editor cannot cut it.
+ * The details go to the tooltips.
  */
 export function summaryParts(s: AnalysisSummary): SummaryLens[] {
   const what = s.scope === 'selection' ? 'Selection' : 'File';
@@ -52,6 +57,10 @@ export function summaryParts(s: AnalysisSummary): SummaryLens[] {
     const fellBack = r.fallbacks.length > 0 && r.requestedProvider !== 'auto';
     return [
       {
+        title: `${s.modelLabel}${r.randomWeights ? ', random weights' : ''}`,
+        tooltip: `Model ${s.modelLabel}${r.randomWeights ? `: ${RANDOM_WEIGHTS_CAVEAT} Choose a trained model with "Subtoken Lens: Select Model..." for numbers that mean something.` : '.'}`,
+      },
+      {
         title: `${what} ${formatInt(r.lengthBefore)} → ${formatInt(r.lengthAfter)} positions (${formatReduction(r.lengthBefore, r.lengthAfter)}), `
           + `FLOPs ${formatReduction(r.analyticBefore, r.analyticAfter)}`,
         tooltip: `Sequence positions (with <s> and </s>) before → after merging each identifier's subtokens into one.\n`
@@ -59,15 +68,12 @@ export function summaryParts(s: AnalysisSummary): SummaryLens[] {
           + `${formatReduction(r.analyticBefore, r.analyticAfter)} analytic, ${formatReduction(r.countedBefore, r.countedAfter)} counted from the ONNX graph.`,
       },
       {
-        title: `${formatMs(r.latencyBeforeMs).replace(/ ms$/, '')} → ${formatMs(r.latencyAfterMs)} (${speedup.toFixed(2)}×, ${r.provider}${fellBack ? ' fallback' : ''})`,
+        title: `${formatMs(r.latencyBeforeMs).replace(/ ms$/, '')} → ${formatMs(r.latencyAfterMs)} (${speedup.toFixed(2)}×, ${r.provider}${fellBack ? ' fallback' : ''}), `
+          + `cos ${r.pooledCosine.toFixed(4)} (${s.strategy})`,
         tooltip: `Median encoder latency unmerged → merged, on the ${r.provider} execution provider`
           + (fellBack ? ` (fell back from ${r.fallbacks.join(', ')}, which failed to load; see the log).`
-            : r.fallbacks.length ? ` (auto: ${r.fallbacks.join(', ')} could not load here).` : '.'),
-      },
-      {
-        title: `cos ${r.pooledCosine.toFixed(4)} (${s.strategy}) · ${s.modelLabel}${r.randomWeights ? ', random weights' : ''}`,
-        tooltip: `Output change: cosine similarity of the mean-pooled encoder output with and without ${s.strategy} merging `
-          + `(1 = unchanged), on ${s.modelLabel}.${r.randomWeights ? ' Random weights: differences are mechanical, not semantic.' : ''}`,
+            : r.fallbacks.length ? ` (auto: ${r.fallbacks.join(', ')} could not load here).` : '.')
+          + `\nOutput change: cosine similarity of the mean-pooled encoder output with and without ${s.strategy} merging (1 = unchanged).`,
       },
     ];
   }
@@ -85,4 +91,19 @@ export function summaryParts(s: AnalysisSummary): SummaryLens[] {
     parts.push({ title: '$(warning) encoder not run (hover for why)', tooltip: `The encoder did not run: ${s.runError}` });
   }
   return parts;
+}
+
+/** Characters of CodeLens text (the titles joined by VS Code's " | "): about what one line of a
+ *  1,100 px editor holds. test/extension/summary.test.ts holds the longest header (a selection,
+ *  five-digit lengths, a provider fallback: 153) to it, and test/e2e/results.test.ts checks the
+ *  pixels of a selection's header over indented code. Past it, only the end is cut, never the caveat. */
+export const SUMMARY_LENS_BUDGET = 155;
+
+/** The stale header: the analysed code changed after the analysis; clicking re-runs it. */
+export function staleLens(scope: 'file' | 'selection'): SummaryLens {
+  return {
+    title: '$(warning) stale: the code changed since this analysis, click to re-run',
+    tooltip: `The ${scope === 'selection' ? 'selection' : 'file'} changed after the analysis, so its numbers and colours no longer `
+      + 'describe the code (the header follows the analysed code as you edit). Click to analyse it again.',
+  };
 }

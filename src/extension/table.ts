@@ -1,10 +1,11 @@
 // Which handler serves each command. Features are created here (each owns its disposables) and
 // the table maps command names onto them; commands.ts registers the table with one error wrapper.
 import * as vscode from 'vscode';
-import { Analyzer, Results } from './analysis';
+import { Analyzer } from './analysis';
+import { Results } from './results';
 import { BoundaryDecorations } from './boundaries';
 import type { CommandFactory } from './commands';
-import { compareStrategies } from './compare';
+import { CompareFeature } from './compare';
 import type { Ctx } from './ctx';
 import { generateWithMerging } from './generate';
 import type { CommandName } from './manifest';
@@ -25,10 +26,12 @@ export function commandTable(ctx: Ctx): { commands: Record<CommandName, CommandF
   const results = new Results();
   const analyzer = new Analyzer(ctx, results);
   const boundaries = new BoundaryDecorations(ctx);
+  const comparisons = new CompareFeature(ctx, analyzer);
   const commands: Record<CommandName, CommandFactory> = {
     analyzeFile: () => () => analyzer.run('file'),
     analyzeSelection: () => () => analyzer.run('selection'),
-    compareStrategies: () => () => compareStrategies(ctx, analyzer),
+    compareStrategies: () => () => comparisons.compare(),
+    sweepMergeLayer: () => () => comparisons.sweep(),
     clearResults: () => () => results.clear(),
     openReport: () => async () => {
       if (await ctx.setup.require('the workspace report', ['tokenizer'])) await ReportPanel.show(ctx);
@@ -50,7 +53,7 @@ export function commandTable(ctx: Ctx): { commands: Record<CommandName, CommandF
   // The missing model's "Download" step is the download command for that model.
   ctx.setup.downloadModel = () => download(ctx, modelSelection(ctx.config.settings).choice);
   const disposables: vscode.Disposable[] = [
-    results, analyzer, boundaries, { dispose: () => ReportPanel.disposeCurrent() }, ReportPanel.registerSerializer(ctx),
+    results, analyzer, boundaries, comparisons, { dispose: () => ReportPanel.disposeCurrent() }, ReportPanel.registerSerializer(ctx),
   ];
   return { commands, disposables, results };
 }

@@ -10,6 +10,9 @@ import { drawChart, readTheme } from './charts';
 export interface RenderHost {
   /** Opens a reported file (the webview asks the extension); without it paths are plain text. */
   readonly openFile?: (path: string) => void;
+  /** Finds an identifier's occurrences in the workspace (the webview asks the extension); without
+   *  it identifiers are plain text. */
+  readonly findIdentifier?: (name: string) => void;
 }
 
 /** The charts drawn into each container, destroyed before the container is drawn again. */
@@ -89,11 +92,23 @@ export function renderReport(root: HTMLElement, report: ReportJson, host: Render
 
   // Charts last: they measure their (now attached) containers.
   const theme = readTheme(getComputedStyle(root));
-  drawn.set(root, canvases.map(([canvas, chart]) => drawChart(canvas, chart, theme)));
+  drawn.set(root, canvases.map(([canvas, chart]) => drawChart(canvas, chart, theme, chartClick(chart, host))));
+}
+
+/** What a click on a chart's bar does, when the page can do it (the webview, not the export). */
+function chartClick(chart: ChartView, host: RenderHost): ((index: number) => void) | undefined {
+  const targets = chart.clickTargets;
+  const act = targets?.kind === 'file' ? host.openFile : targets?.kind === 'identifier' ? host.findIdentifier : undefined;
+  if (!targets || !act) return undefined;
+  return (index) => {
+    const value = targets.values[index];
+    if (value !== undefined) act(value);
+  };
 }
 
 const SECTION_OF_TABLE: Record<TableView['id'], string> = {
   'language-table': 'languages', 'identifier-table': 'identifiers', 'file-table': 'files', 'skipped-table': 'skipped',
+  'sample-table': 'samples', 'top-sample-table': 'top-samples',
 };
 
 function tableSection(view: TableView, host: RenderHost): HTMLElement {
@@ -152,14 +167,16 @@ function rowElement(cells: readonly Cell[], view: TableView, host: RenderHost, c
   const tr = el('tr', undefined, cls);
   cells.forEach((cell, i) => {
     const td = el('td', undefined, view.columns[i]?.numeric ? 'num' : undefined);
-    if (cell.link !== undefined && host.openFile) {
-      const open = host.openFile;
-      const path = cell.link;
-      const a = el('a', cell.text, 'file-link');
+    const action = cell.link !== undefined && host.openFile ? { run: host.openFile, arg: cell.link, cls: 'file-link', title: `Open ${cell.link}` }
+      : cell.find !== undefined && host.findIdentifier ? { run: host.findIdentifier, arg: cell.find, cls: 'find-link', title: `Find the occurrences of ${cell.find} in the workspace` }
+      : undefined;
+    if (action) {
+      const a = el('a', cell.text, action.cls);
       a.href = '#';
+      a.title = action.title;
       a.addEventListener('click', (ev) => {
         ev.preventDefault();
-        open(path);
+        action.run(action.arg);
       });
       td.appendChild(a);
     } else {

@@ -8,7 +8,10 @@ import { startWebview } from './vscode-bridge';
 const root = document.getElementById('report');
 const embedded = document.getElementById('report-data');
 if (root && embedded) {
-  renderReport(root, JSON.parse(embedded.textContent ?? 'null') as ReportJson);
+  const report = JSON.parse(embedded.textContent ?? 'null') as ReportJson;
+  renderReport(root, report);
+  // The export follows the system's light or dark palette; its charts are redrawn when that changes.
+  window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => renderReport(root, report));
 } else if (root) {
   startWebview(root);
 }

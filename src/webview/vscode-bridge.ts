@@ -25,7 +25,17 @@ declare global {
 
 export function startWebview(root: HTMLElement, api: VsCodeApi = acquireVsCodeApi()): void {
   const status = document.getElementById('status');
-  const show = (report: ReportJson) => renderReport(root, report, { openFile: (path) => api.postMessage({ type: 'openFile', path }) });
+  let shown: ReportJson | undefined;
+  const show = (report: ReportJson) => {
+    shown = report;
+    renderReport(root, report, {
+      openFile: (path) => api.postMessage({ type: 'openFile', path }),
+      findIdentifier: (name) => api.postMessage({ type: 'findIdentifier', name }),
+    });
+  };
+  // The charts take their colours from the theme when drawn: VS Code marks a theme change by
+  // the body's class (vscode-light, vscode-dark, …), and the report is drawn again in the new one.
+  new MutationObserver(() => { if (shown) show(shown); }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
   const setStatus = (text: string, error = false) => {
     if (!status) return;
     status.textContent = text;

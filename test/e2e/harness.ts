@@ -3,7 +3,7 @@
 // person would. See notes/real-vscode.md for why this setup and not @vscode/test-electron
 // (which downloads VS Code at run time). Every process started here is stopped by PID.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -112,18 +112,37 @@ export function writeUserSettings(userDataDir: string, settings: Record<string, 
 export type ColorTheme = 'light' | 'dark';
 
 /**
- * Switches the running window to VS Code's default light or dark theme, as a person would through
- * the settings file (the editor applies it live), and waits until the workbench has repainted.
- * Screenshots of a view are taken in both, since a colour that reads on one may vanish on the other.
+ * Switches the running window to VS Code's default light or dark theme, as a person would, through
+ * "Preferences: Color Theme" (code-server in this sandbox does not notice an outside write to
+ * settings.json, and its web default is the light theme), and waits until the workbench has
+ * repainted. Screenshots of a view are taken in both, since a colour that reads on one may vanish
+ * on the other.
  */
-export async function useColorTheme(page: Page, userDataDir: string, theme: ColorTheme): Promise<void> {
-  const file = join(userDataDir, 'User', 'settings.json');
-  let current: Record<string, unknown> = {};
-  try { current = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>; } catch { /* none yet */ }
-  current['workbench.colorTheme'] = theme === 'light' ? 'Default Light Modern' : 'Default Dark Modern';
-  writeFileSync(file, JSON.stringify(current, null, 2));
+export async function useColorTheme(page: Page, _userDataDir: string, theme: ColorTheme): Promise<void> {
+  // The picker's label of the theme whose setting value is "Default Light Modern" / "Default Dark Modern".
+  const name = theme === 'light' ? 'Light Modern' : 'Dark Modern';
   // The workbench root carries `vs` (light) or `vs-dark` once the theme is applied.
   const cls = theme === 'light' ? /(^|\s)vs(\s|$)/ : /(^|\s)vs-dark(\s|$)/;
+  const applied = () => page.evaluate((src) => new RegExp(src).test(document.querySelector('.monaco-workbench')?.className ?? ''), cls.source);
+  if (!(await applied())) {
+    // Ctrl+K Ctrl+T opens the theme picker itself (the palette can pick "Browse Color Themes in Marketplace").
+    await page.locator('.part.editor').first().click({ position: { x: 5, y: 5 } }).catch(() => undefined);
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+T');
+    try {
+      // The theme picker replaces the palette and lists the installed themes; typing would turn it
+      // into a Marketplace search (no network here), so the theme's row is clicked.
+      const picker = page.locator('.quick-input-widget input[placeholder*="Color Theme"]');
+      await picker.waitFor({ state: 'visible', timeout: 30_000 });
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+      await row.waitFor({ timeout: 30_000 });
+      await sleep(150);
+      await row.click();
+    } catch (err) {
+      await screenshot(page, `color-theme-picker-${theme}`);
+      throw err;
+    }
+  }
   await page.waitForFunction((src) => new RegExp(src).test(document.querySelector('.monaco-workbench')?.className ?? ''), cls.source, { timeout: 30_000 });
   await sleep(500); // webviews repaint after the workbench
 }

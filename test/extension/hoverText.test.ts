@@ -4,7 +4,8 @@ import { before, describe, it } from 'node:test';
 import { buildMergePlan } from '../../src/core/merge/plan';
 import { loadTokenizer } from '../../src/core/tokenizer';
 import type { SourceSpan, Tokenizer } from '../../src/core/types';
-import { displayVocabToken, hoverContent, identifierAt, mergeResultLine } from '../../src/extension/hoverText';
+import { displayVocabToken, hoverContent, identifierAt } from '../../src/extension/hoverText';
+import { legendMarkdown, scaleFor } from '../../src/extension/resultsScale';
 
 const TOKENIZER = join(resolve(__dirname, '..', '..', '..'), 'shared', 'tokenizers', 'codet5');
 
@@ -62,13 +63,13 @@ describe('hoverContent', () => {
     assert.equal(displayVocabToken('ĉĉreturnĠxĊč'), '⇥⇥return␣x⏎␍');
   });
 
-  it('one section per hover: an analysis result is a line of the same section', () => {
+  it('one section per hover: an analysis result (the colour legend) is part of the same section', () => {
     const text = 'x = find_active_users(y)\n';
     const md = hoverContent(input(text, ['x', 'find_active_users', 'y']), text.indexOf('active'), 'compact')!.markdown;
     assert.equal(md.match(/\*\*Subtoken Lens\*\*/g)?.length, 1);
-    assert.doesNotMatch(mergeResultLine(0.01234), /Subtoken Lens/);
-    assert.match(mergeResultLine(0.012345), /1 − cos = 0\.01235|1 − cos = 0\.01234/);
-    assert.match(mergeResultLine(undefined), /did not run/);
+    const legend = legendMarkdown(scaleFor({ encoderRan: true, randomWeights: true, worst: 0.02 }), 0.01234);
+    assert.doesNotMatch(legend, /Subtoken Lens/);
+    assert.match(legend, /1−cos 0\.0123/);
   });
 
   it('finds identifiers with an inclusive end', () => {

@@ -46,6 +46,8 @@ describe('report webview', () => {
     assert.equal(parseFromWebview('ready'), undefined);
     assert.deepEqual(parseFromWebview({ type: 'ready' }), { type: 'ready' });
     assert.deepEqual(parseFromWebview({ type: 'openFile', path: 'src/a.py' }), { type: 'openFile', path: 'src/a.py' });
+    assert.deepEqual(parseFromWebview({ type: 'findIdentifier', name: 'user_name' }), { type: 'findIdentifier', name: 'user_name' });
+    for (const name of ['', 42, undefined, 'x'.repeat(1001)]) assert.equal(parseFromWebview({ type: 'findIdentifier', name }), undefined, String(name));
     for (const path of ['../outside.py', 'src/../../x', '/etc/passwd', 'C:\\x.py']) {
       assert.equal(parseFromWebview({ type: 'openFile', path }), undefined, path);
     }

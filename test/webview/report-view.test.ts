@@ -68,7 +68,7 @@ describe('HTML export', () => {
 
   it('is built from the same sources as the webview bundle: the webview code is what it inlines', () => {
     // The bundle carries the view model's wording and the webview bridge alike.
-    assert.ok(assets.script.includes('Identifier occurrences by subtokens (2 or more)'));
+    assert.ok(assets.script.includes('Identifier occurrences by subtokens (log scale)'));
     assert.ok(assets.script.includes('report-data'));
     assert.ok(assets.script.includes('acquireVsCodeApi'));
     assert.ok(assets.script.includes('Chart.js v'), 'Chart.js is bundled, with its license');
@@ -155,7 +155,7 @@ describe('in Chromium', { skip: skipBrowser }, () => {
     site?.server.close();
   });
 
-  it('the export and the webview draw the same report: cards, four charts, tables, notes', { timeout: 90_000 }, async () => {
+  it('the export and the webview draw the same report: cards, five charts, tables, notes', { timeout: 90_000 }, async () => {
     const exp = await open(browser, `${site.origin}/export.html`, site.origin);
     const fromExport = await drawn(exp.page);
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -170,7 +170,7 @@ describe('in Chromium', { skip: skipBrowser }, () => {
     const view = reportView(report);
     assert.equal(fromExport.cards, view.cards.length);
     assert.deepEqual(fromExport.notes, report.notes);
-    assert.deepEqual(fromExport.charts, ['histogram', 'language-chart', 'identifier-chart', 'categories'], 'all four charts have pixels');
+    assert.deepEqual(fromExport.charts, ['histogram', 'language-chart', 'identifier-chart', 'file-chart', 'categories'], 'all five charts have pixels');
     assert.deepEqual(fromWebview.charts, fromExport.charts);
     assert.equal(fromWebview.text, fromExport.text, 'the same words and figures in both');
     assert.ok(fromExport.text.includes(HOSTILE), 'a file name that is markup shows as text');
@@ -183,11 +183,79 @@ describe('in Chromium', { skip: skipBrowser }, () => {
     // Webview only: file links and buttons post typed messages to the extension.
     await web.page.locator('#file-table .file-link', { hasText: 'inventory.py' }).first().click();
     await web.page.locator('button[data-export="html"]').click();
+    const first = report.topIdentifiers[0]!.name;
+    await web.page.locator('#identifier-table .find-link', { hasText: first }).first().click();
     const posted = await web.page.evaluate(() => (window as unknown as { posted: unknown[] }).posted);
-    assert.deepEqual(posted.slice(1), [{ type: 'openFile', path: 'python/inventory.py' }, { type: 'export', format: 'html' }]);
+    assert.deepEqual(posted.slice(1), [
+      { type: 'openFile', path: 'python/inventory.py' }, { type: 'export', format: 'html' }, { type: 'findIdentifier', name: first },
+    ]);
     assert.equal(await exp.page.locator('#file-table .file-link').count(), 0, 'the export has no one to ask to open a file');
+    assert.equal(await exp.page.locator('#identifier-table .find-link').count(), 0, 'nor to search the workspace');
     await exp.page.close();
     await web.page.close();
+  });
+
+  it('the histogram\'s tail shows beside a 20,000 bar (log axis), and no card value wraps', { timeout: 90_000 }, async () => {
+    // The shape the issue met: 19,972 one-subtoken occurrences against a tail of single ones.
+    const skewed: ReportJson = structuredClone(report);
+    const histogram = [0, 19_972, 5_310, 1_204, 233, 41, 9, 2, 1, 0, 0, 0, 0, 0, 0, 0, 1];
+    skewed.totals.histogram = histogram;
+    skewed.totals.identifiers = histogram.reduce((a, b) => a + b, 0);
+    skewed.totals.splitIdentifiers = skewed.totals.identifiers - histogram[1]!;
+    skewed.totals.flopsBefore = 9.41e12;
+    skewed.totals.flopsAfter = 8.54e12;
+    for (const [name, width] of [['light', 1200], ['narrow', 760]] as const) {
+      const { page, problems } = await open(browser, `${site.origin}/webview.html`, site.origin, VSCODE_API_STUB);
+      await page.setViewportSize({ width, height: 1600 });
+      await page.waitForFunction(() => (window as unknown as { posted: { type: string }[] }).posted.some((m) => m.type === 'ready'));
+      await page.evaluate((r) => window.postMessage({ type: 'report', report: r }, '*'), skewed);
+      await page.waitForSelector('#histogram[data-bar-px]');
+      const bars = await page.locator('#histogram').evaluate((c) => ({ scale: c.dataset.valueScale, px: c.dataset.barPx!.split(',').map(Number) }));
+      assert.equal(bars.scale, 'log');
+      const shown = histogram.slice(1);
+      assert.equal(bars.px.length, shown.length, 'one bar per bucket from 1 to 16+');
+      shown.forEach((n, i) => {
+        if (n > 0) assert.ok(bars.px[i]! >= 3, `bucket ${i + 1} (${n} occurrences) is drawn ${bars.px[i]} px high`);
+        else assert.equal(bars.px[i], 0, `empty bucket ${i + 1} has no bar`);
+      });
+      assert.ok(bars.px[0]! > 4 * bars.px[7]!, 'the log axis still orders the bars');
+      // Every card's value on one line: its height is one line's.
+      const cards = await page.$$eval('#totals .card .value', (els) => els.map((e) => ({
+        text: (e as HTMLElement).innerText.replace(/\n/g, ' '), lines: e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight),
+      })));
+      const flops = cards.find((c) => c.text.includes('TFLOP'));
+      assert.ok(flops, cards.map((c) => c.text).join(' | '));
+      for (const c of cards) assert.ok(c.lines < 1.5, `${width}px: "${c.text}" takes ${c.lines.toFixed(1)} lines`);
+      // A click on a bar of the per-file chart opens that file (through the extension).
+      await page.locator('#file-chart').scrollIntoViewIfNeeded();
+      const box = (await page.locator('#file-chart').boundingBox())!;
+      const clicked = await page.evaluate(() => (window as unknown as { posted: unknown[] }).posted.length);
+      // The bars lie right of the path labels, below the legend (a click there would hide a
+      // dataset); go down the chart until a click lands on one.
+      let after: { type: string }[] = [];
+      for (let y = 0.3; y < 0.95 && !after.slice(clicked).length; y += 0.05) {
+        await page.mouse.click(box.x + box.width * 0.55, box.y + box.height * y);
+        after = await page.evaluate(() => (window as unknown as { posted: { type: string }[] }).posted);
+      }
+      assert.ok(after.slice(clicked).some((m) => m.type === 'openFile'), `a bar click posts openFile: ${JSON.stringify(after.slice(clicked))}`);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, `report-webview-${name}.png`) });
+      assert.deepEqual(problems, []);
+      await page.close();
+    }
+  });
+
+  it('the export reads in the dark palette too (prefers-color-scheme: dark)', { timeout: 60_000 }, async () => {
+    const { page, problems } = await open(browser, `${site.origin}/export.html`, site.origin);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.reload();
+    await drawn(page);
+    const colours = await page.evaluate(() => ({ bg: getComputedStyle(document.body).backgroundColor, fg: getComputedStyle(document.body).color }));
+    assert.equal(colours.bg, 'rgb(13, 17, 23)', 'the dark background');
+    assert.equal(colours.fg, 'rgb(230, 237, 243)');
+    await page.screenshot({ path: join(ARTIFACTS, 'report-export-dark.png') });
+    assert.deepEqual(problems, []);
+    await page.close();
   });
 
   it('sorts a table by a column, both ways, the TOTAL row staying last', { timeout: 60_000 }, async () => {

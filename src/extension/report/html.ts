@@ -25,17 +25,24 @@ export function makeNonce(): string {
   return randomBytes(18).toString('base64url');
 }
 
-const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+/** Escapes a value for a double-quoted HTML attribute. */
+export const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+/** The extension's webview policy (the report's and the compare view's): nothing remote, files only
+ *  from the extension's own folder, the one script only with its nonce. */
+export function webviewCsp(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `img-src ${cspSource} data:`,
+    `style-src ${cspSource}`,
+    `font-src ${cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+}
 
 export function reportHtml(input: ReportHtmlInput): string {
   const nonce = input.nonce ?? makeNonce();
-  const csp = [
-    "default-src 'none'",
-    `img-src ${input.cspSource} data:`,
-    `style-src ${input.cspSource}`,
-    `font-src ${input.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
+  const csp = webviewCsp(input.cspSource, nonce);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -7,7 +7,8 @@
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import * as vscode from 'vscode';
-import { formatCsv, formatHtml, formatMarkdown, loadReportViewAssets, runReport, type ReportJson } from '../../core/report';
+import { runReport, type ReportJson } from '../../core/report';
+import type { ReportCacheSummary } from '../../core/report/result-cache';
 import type { Ctx } from '../ctx';
 import { WEBVIEW_REPORT } from '../manifest';
 import { WINDOW_CAPACITY } from '../services';
@@ -15,6 +16,8 @@ import { REPORT_VIEW_FILES, reportHtml } from './html';
 import { parseFromWebview, type ExportFormat, type ToWebview } from '../../core/report/messages';
 import { progressText, reportJobs, reportPatterns } from './scope';
 import { checkReportLink, isInsideFolder } from './links';
+import { RefreshOnSave } from './refresh';
+import { defaultExportName, EXPORT_LABELS, exportText, openWith, writeFileAtomic } from './export';
 
 /** workspaceState key: URI of the folder the last report scanned (restores links after reload). */
 const FOLDER_KEY = 'subtokenLens.report.folder';
@@ -26,6 +29,9 @@ export class ReportPanel implements vscode.Disposable {
   private scan: AbortController | undefined;
   /** The folder the report is about; links resolve against its URI. */
   private folder: vscode.WorkspaceFolder | undefined;
+  /** Scans running now (a save waits for them before refreshing). */
+  private scanning = 0;
+  private readonly refreshOnSave = new RefreshOnSave({ busy: () => this.scanning > 0, refresh: () => this.run({ quiet: true }) });
 
   /** Shows the panel (creating it once) and starts a scan of a folder (asks which one when the
    *  workspace has several). Returns undefined when the person dismissed the folder picker. */
@@ -75,6 +81,12 @@ export class ReportPanel implements vscode.Disposable {
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((raw) => void this.onMessage(raw)),
+      // With the result cache a refresh analyses only what changed, so a save refreshes the report.
+      vscode.workspace.onDidSaveTextDocument((doc) => {
+        if (this.report && this.folder && isInsideFolder(this.folder.uri.path, doc.uri.path)
+          && this.ctx.config.forResource(this.folder.uri).reportCache) this.refreshOnSave.saved();
+      }),
+      this.refreshOnSave,
     );
   }
 
@@ -98,6 +110,9 @@ export class ReportPanel implements vscode.Disposable {
           break;
         case 'openFile':
           await this.openFile(m.path);
+          break;
+        case 'findIdentifier':
+          await this.findIdentifier(m.name);
           break;
         case 'export':
           await this.export(m.format);
@@ -125,7 +140,26 @@ export class ReportPanel implements vscode.Disposable {
     await vscode.window.showTextDocument(doc, vscode.ViewColumn.Beside);
   }
 
-  async run(): Promise<void> {
+  /** "Jump to occurrences" of a top identifier: the search view, whole word and case, in the
+   *  reported folder. Only names the report lists are searched (the webview is untrusted). */
+  private async findIdentifier(name: string): Promise<void> {
+    const folder = this.folder;
+    if (!folder || !this.report?.topIdentifiers.some((t) => t.name === name)) {
+      this.ctx.log.warn(`report search for ${JSON.stringify(name).slice(0, 200)} refused: not an identifier of the report`);
+      return;
+    }
+    const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+    await vscode.commands.executeCommand('workbench.action.findInFiles', {
+      query: name, isRegex: false, isCaseSensitive: true, matchWholeWord: true, triggerSearch: true,
+      // In a multi-root window the search covers the reported folder only (`./name` is VS Code's
+      // notation for a workspace folder); in a single folder, all of it.
+      filesToInclude: multiRoot ? `./${folder.name}` : '',
+    });
+    this.ctx.log.info(`report: finding the occurrences of ${name}`);
+  }
+
+  /** `quiet`: a refresh after a save, shown in the status bar rather than as a notification. */
+  async run(opts: { quiet?: boolean } = {}): Promise<void> {
     // Re-run keeps the folder chosen when the panel opened; a removed folder falls back to asking.
     const folder = this.folder && vscode.workspace.getWorkspaceFolder(this.folder.uri)?.uri.toString() === this.folder.uri.toString()
       ? this.folder : await pickFolder();
@@ -151,10 +185,12 @@ export class ReportPanel implements vscode.Disposable {
       const ext = this.ctx.extCtx.extensionPath;
       const t0 = performance.now();
       const report = await vscode.window.withProgress({
-        location: vscode.ProgressLocation.Notification, title: 'Subtoken Lens: scanning the workspace', cancellable: true,
+        location: opts.quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification,
+        title: 'Subtoken Lens: scanning the workspace', cancellable: true,
       }, (progress, token) => {
         const cancel = token.onCancellationRequested(() => scan.abort());
         let shown = 0;
+        this.scanning++;
         return runReport({
           root: folder.uri.fsPath,
           tokenizerDir: located.dir,
@@ -180,13 +216,20 @@ export class ReportPanel implements vscode.Disposable {
           // Used when the report runs in this thread (a folder with a single file).
           tokenizer,
           signal: scan.signal,
+          ...(settings.reportCache ? {
+            cache: { cacheDir: this.ctx.engine.cacheDir },
+            onCache: (c: ReportCacheSummary) => {
+              if (c.warning) this.ctx.log.warn(`workspace report: ${c.warning}`);
+              else this.ctx.log.info(`workspace report: ${c.hits} file(s) from the cache, ${c.analysed} analysed (${c.dir})`);
+            },
+          } : {}),
           onProgress: (p) => {
             const { message, percent } = progressText(p);
             progress.report({ message, increment: percent - shown });
             shown = percent;
             this.post({ type: 'progress', message: `Scanning: ${message}` });
           },
-        }).finally(() => cancel.dispose());
+        }).finally(() => { cancel.dispose(); this.scanning--; });
       });
       if (scan.signal.aborted) {
         this.post({ type: 'progress', message: 'Scan cancelled. Press Re-run to start again.' });
@@ -208,26 +251,34 @@ export class ReportPanel implements vscode.Disposable {
     }
   }
 
+  /** Export: the save dialog (in the reported folder, named by format), an atomic write, then one
+   *  notification that offers to open the file or reveal it. Cancelling the dialog writes nothing. */
   private async export(format: ExportFormat): Promise<void> {
     const report = this.report;
     if (!report) {
       void vscode.window.showInformationMessage('Subtoken Lens: the report is still being computed.');
       return;
     }
-    const folder = this.folder?.uri;
+    const folder = this.folder?.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+    const label = EXPORT_LABELS[format];
     const target = await vscode.window.showSaveDialog({
-      title: `Export report as ${format.toUpperCase()}`,
-      defaultUri: folder && vscode.Uri.joinPath(folder, `subtoken-report.${format}`),
-      filters: { [format.toUpperCase()]: [format] },
+      title: `Export the report as ${label}`,
+      saveLabel: 'Export',
+      ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, defaultExportName(format)) } : {}),
+      filters: { [label]: [format] },
     });
-    if (!target) return;
-    const text = format === 'md' ? formatMarkdown(report)
-      : format === 'csv' ? formatCsv(report)
-      : format === 'json' ? `${JSON.stringify(report, null, 2)}\n`
-      : formatHtml(report, loadReportViewAssets(join(this.ctx.extCtx.extensionPath, 'dist')));
-    await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
-    this.ctx.log.info(`exported report to ${target.fsPath}`);
-    void vscode.window.showInformationMessage(`Subtoken Lens: report exported to ${target.fsPath}`);
+    if (!target) {
+      this.ctx.log.info(`report export (${format}) cancelled: nothing written`);
+      return;
+    }
+    const text = exportText(report, format, join(this.ctx.extCtx.extensionPath, 'dist'));
+    if (target.scheme === 'file') await writeFileAtomic(target.fsPath, text);
+    else await vscode.workspace.fs.writeFile(target, Buffer.from(text, 'utf8'));
+    this.ctx.log.info(`exported the report (${format}) to ${target.toString(true)}`);
+    const where = target.scheme === 'file' ? target.fsPath : target.toString(true);
+    const choice = await vscode.window.showInformationMessage(`Report saved to ${where}`, 'Open', 'Reveal');
+    if (choice === 'Open') await openExport(target, format);
+    else if (choice === 'Reveal') await revealExport(target);
   }
 
   dispose(): void {
@@ -263,4 +314,17 @@ async function pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
 function isReportJson(x: unknown): x is ReportJson {
   const r = x as Partial<ReportJson> | undefined;
   return !!r && typeof r === 'object' && r.schema === 'subtoken-lens/report' && Array.isArray(r.files) && !!r.totals;
+}
+
+/** Opens a saved export: HTML in the browser (where its charts run), falling back to the editor
+ *  where no browser can reach the file; the other formats as a document. */
+async function openExport(target: vscode.Uri, format: ExportFormat): Promise<void> {
+  if (openWith(format) === 'browser' && await vscode.env.openExternal(target)) return;
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(target), { preview: false });
+}
+
+/** Shows a saved export: in the Explorer when it lies in the workspace, else in the system's file manager. */
+async function revealExport(target: vscode.Uri): Promise<void> {
+  if (vscode.workspace.getWorkspaceFolder(target)) await vscode.commands.executeCommand('revealInExplorer', target);
+  else await vscode.commands.executeCommand('revealFileInOS', target);
 }
