@@ -187,7 +187,7 @@ export const SETTING_SPECS: readonly AnySpec[] = [
   },
   {
     field: 'flopProfile', key: 'flopProfile', scope: 'window',
-    description: 'Which part of the model the whole-model FLOP figures of the analysis, "Compare Strategies" and "Sweep Merge Layer" '
+    description: 'Which part of the model the whole-model FLOP figures of the analysis, "Compare Strategies", "Sweep Merge Layer" and the workspace report '
       + 'count, beside the encoder\'s. `default`: the model\'s own (CodeT5: `classify`).',
     spec: {
       type: 'string', default: 'default', enum: FLOP_PROFILE_CHOICES,

@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { walkTree } from '../../src/core/scan/walk';
 import { languageForPath } from '../../src/core/spans';
-import { expandBraces, filesExcludePatterns, globToGitignore, progressText, reportJobs, reportPatterns } from '../../src/extension/report/scope';
+import { expandBraces, filesExcludePatterns, globToGitignore, progressText, reportJobs, reportModelKey, reportPatterns, reportProfile } from '../../src/extension/report/scope';
+import { modelConfig } from '../../src/core/flops';
 
 describe('report scope', () => {
   it('leaves one core to the editor', () => {
@@ -79,6 +80,28 @@ describe('report scope', () => {
     it('reads only what report.include names when it is set', async () => {
       assert.deepEqual(await walk(['src/**'], [], {}), ['src/app.py', 'src/build/kept.py', 'src/gen/schema.py', 'src/util.ts']);
       assert.deepEqual(await walk(['*.{ts,js}'], [], {}), ['src/util.ts']);
+    });
+  });
+
+  describe('model and FLOP profile from the settings', () => {
+    it('counts every selectable model with a known architecture', () => {
+      for (const model of ['embedded-tiny', 'embedded-small', 'codet5-small', 'codet5-base', 'codet5p-220m', 'codet5-base-multi-sum']) {
+        assert.doesNotThrow(() => modelConfig(reportModelKey(model)), model);
+      }
+      assert.equal(reportModelKey('codet5-base-multi-sum'), 'codet5-base');
+      assert.equal(reportModelKey('codet5p-220m'), 'codet5p-220m');
+    });
+
+    it('follows subtokenLens.flopProfile, the model\'s own by default', () => {
+      assert.deepEqual(reportProfile({ flopProfile: 'default', outputLength: 128 }, 'codet5-base'), { profile: { name: 'classify' } });
+      assert.deepEqual(reportProfile({ flopProfile: 'encoder', outputLength: 128 }, 'codet5-base'), { profile: { name: 'encoder' } });
+      assert.deepEqual(reportProfile({ flopProfile: 'seq2seq', outputLength: 64 }, 'codet5-small'), { profile: { name: 'seq2seq', outputLength: 64 } });
+    });
+
+    it('falls back to the model\'s default, with the reason, when the profile does not fit', () => {
+      const r = reportProfile({ flopProfile: 'seq2seq', outputLength: 64 }, 'codebert');
+      assert.deepEqual(r.profile, { name: 'encoder' });
+      assert.match(r.fallback ?? '', /encoder-only|decoder/i);
     });
   });
 });

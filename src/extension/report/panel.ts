@@ -14,7 +14,7 @@ import { WEBVIEW_REPORT } from '../manifest';
 import { WINDOW_CAPACITY } from '../services';
 import { REPORT_VIEW_FILES, reportHtml } from './html';
 import { parseFromWebview, type ExportFormat, type ToWebview } from '../../core/report/messages';
-import { progressText, reportJobs, reportPatterns } from './scope';
+import { progressText, reportJobs, reportModelKey, reportPatterns, reportProfile } from './scope';
 import { checkReportLink, isInsideFolder } from './links';
 import { RefreshOnSave } from './refresh';
 import { defaultExportName, EXPORT_LABELS, exportText, openWith, writeFileAtomic } from './export';
@@ -180,7 +180,10 @@ export class ReportPanel implements vscode.Disposable {
       this.ctx.log.info(`workspace report: files.exclude entries with "when" conditions are not applied: ${patterns.unsupported.join(', ')}`);
     }
     const jobs = reportJobs(availableParallelism());
+    const modelKey = reportModelKey(settings.model);
     try {
+      const { profile, fallback } = reportProfile(settings, modelKey);
+      if (fallback) this.ctx.log.warn(`workspace report: subtokenLens.flopProfile does not fit ${modelKey} (${fallback}); using its default profile`);
       const { tokenizer, located } = await this.ctx.engine.tokenizer();
       const ext = this.ctx.extCtx.extensionPath;
       const t0 = performance.now();
@@ -195,7 +198,8 @@ export class ReportPanel implements vscode.Disposable {
           root: folder.uri.fsPath,
           tokenizerDir: located.dir,
           tokenizerName: tokenizer.name,
-          modelKey: settings.model.startsWith('embedded') ? 'codet5-small' : settings.model,
+          modelKey,
+          profile,
           scope: 'identifiers',
           window: { capacity: WINDOW_CAPACITY, specials: 2 },
           maxFileSize: settings.reportMaxFileSize,

@@ -3,6 +3,36 @@
 // `vscode`), so test/extension/reportScope.test.ts checks the pattern translation.
 import type { ReportProgress } from '../../core/report/run';
 import { bytesOf } from '../../core/report/format/numbers';
+import { MODEL_CONFIGS, modelConfig } from '../../core/flops';
+import { defaultProfile } from '../../core/task-flops';
+import { checkReportProfile, defaultReportProfile, type ReportProfile } from '../../core/report/profile-flops';
+import type { Settings } from '../settings';
+
+/**
+ * The architecture whose FLOPs the workspace report counts for the selected model: its own shape,
+ * CodeT5-base's for the fine-tuned codet5-base-multi-sum (same architecture), and CodeT5-small's for
+ * the embedded random-weight models (the tiny one has no real-world counterpart).
+ */
+export function reportModelKey(model: string): string {
+  if (model.startsWith('embedded')) return 'codet5-small';
+  if (model === 'codet5-base-multi-sum') return 'codet5-base';
+  return MODEL_CONFIGS.some((c) => c.key === model) ? model : 'codet5-base';
+}
+
+/**
+ * The whole-model FLOP profile of the workspace report, from the same settings Analyze and Compare
+ * use (`default`: the model's own). A profile the report's model cannot have (seq2seq on an
+ * encoder-only shape) falls back to the model's default, with the reason for the log.
+ */
+export function reportProfile(settings: Pick<Settings, 'flopProfile' | 'outputLength'>, modelKey: string): { profile: ReportProfile; fallback?: string } {
+  const cfg = modelConfig(modelKey);
+  const name = settings.flopProfile === 'default' ? defaultProfile(cfg) : settings.flopProfile;
+  try {
+    return { profile: checkReportProfile(cfg, name === 'seq2seq' ? { name, outputLength: settings.outputLength } : { name }) };
+  } catch (e) {
+    return { profile: defaultReportProfile(cfg), fallback: (e as Error).message };
+  }
+}
 
 /** Worker threads for a report: every core but one, which stays with the editor. */
 export function reportJobs(cores: number): number {
