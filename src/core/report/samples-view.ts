@@ -32,7 +32,7 @@ export function sampleTables(r: ReportJson, rowLimit: number): TableView[] {
       columns: [textual('language'), ...['samples', 'truncated', 'token saving', 'per sample: median (p10–p90)', 'encoder FLOP saving', 'per sample: median (p10–p90)'].map(numeric)],
       rows: Object.entries(s.languages).map(([name, t]) => row(name, t)),
       footer: row('TOTAL', s.totals),
-      ...(invalid ? { note: `${int(invalid)} rows are no sample (field missing or not a string, …): listed by index in the JSON's samples.invalidRows.` } : {}),
+      ...(invalid ? { note: `${int(invalid)} ${invalid === 1 ? 'row is' : 'rows are'} no sample (field missing or not a string, …): listed by index in the JSON's samples.invalidRows.` } : {}),
     },
     {
       id: 'top-sample-table', title: 'Samples that merging shortens most',

@@ -20,7 +20,7 @@ test('a report with samples shows the samples tables after the languages; one wi
   const samples = view.tables[1]!;
   assert.match(samples.title, /one per dataset row, read as <s> \+ the first 510 content tokens \+ <\/s>/);
   assert.equal(samples.footer![1]!.text, '2');
-  assert.match(samples.note!, /^1 rows are no sample/);
+  assert.match(samples.note!, /^1 row is no sample/);
   const top = view.tables[2]!;
   assert.deepEqual(top.rows.map((row) => row[0]!.text), ['row 0'], 'only samples that merging shortens');
 

@@ -58,5 +58,5 @@ export function invalidRowLines(s: SamplesSection, limit: number): string[] {
   const rows = s.invalidRows ?? [];
   if (!rows.length) return [];
   const shown = rows.slice(0, limit).map((x) => `row ${x.index}: ${x.reason}`);
-  return [`${int(rows.length)} rows are no sample (listed in the JSON's samples.invalidRows):`, ...shown, ...(rows.length > limit ? [`+ ${int(rows.length - limit)} more`] : [])];
+  return [`${int(rows.length)} ${rows.length === 1 ? 'row is' : 'rows are'} no sample (listed in the JSON's samples.invalidRows):`, ...shown, ...(rows.length > limit ? [`+ ${int(rows.length - limit)} more`] : [])];
 }
