@@ -3,32 +3,26 @@
 // the sweep's chart, and readable in the light and the dark theme (screenshots of both:
 // test-artifacts/vscode-compare-{strategies,sweep}-{light,dark}.png).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import {
-  buildVsix, clearNotifications, ensureTools, installVsix, launchBrowser, makeSandbox, openFile, removeSandbox, runCommand,
-  screenshot, sleep, SLOW, startCodeServer, TOKENIZER_DIR, useColorTheme, webviewFrame, writeUserSettings, type CodeServer,
+  clearNotifications, openEditorSession, openFile, runCommand, screenshot, sleep, SLOW, TOKENIZER_DIR, useColorTheme, webviewFrame,
+  type EditorSession,
 } from './harness';
-import { FILES_EXCLUDE, writeSampleWorkspace } from './workspace';
+import { FILES_EXCLUDE } from './workspace';
 import { ensureEmbeddedModel } from '../../src/core/runtime/embedded-model';
 
-const KEEP = process.env.E2E_KEEP === '1';
-
 describe('Compare Strategies and the layer sweep in a real VS Code', { timeout: 600_000 }, () => {
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
+  let session: EditorSession | undefined;
   let page: Page;
-  let sandboxRoot = '';
   let userDataDir = '';
   /** Encoder blocks of the embedded tiny model, read from its own config.json. */
   let layers = 0;
 
   before(async () => {
-    assert.ok(existsSync(join(TOKENIZER_DIR, 'vocab.json')), `the CodeT5 tokenizer is expected at ${TOKENIZER_DIR}`);
-    ensureTools();
     const tinyCache = mkdtempSync(join(tmpdir(), 'subtoken-e2e-tiny-'));
     try {
       layers = (JSON.parse(readFileSync(join(ensureEmbeddedModel('tiny', tinyCache), 'config.json'), 'utf8')) as { num_layers: number }).num_layers;
@@ -36,32 +30,19 @@ describe('Compare Strategies and the layer sweep in a real VS Code', { timeout: 
       rmSync(tinyCache, { recursive: true, force: true });
     }
     assert.ok(layers >= 1);
-    const vsix = buildVsix();
-    const sandbox = makeSandbox();
-    sandboxRoot = sandbox.root;
-    userDataDir = sandbox.userDataDir;
-    const workspace = writeSampleWorkspace(sandbox.root);
-    writeUserSettings(sandbox.userDataDir, {
-      'subtokenLens.tokenizerPath': TOKENIZER_DIR,
-      'files.exclude': FILES_EXCLUDE,
-      // A short interleaved-timing budget keeps the sweep quick; the setting is what a person would lower too.
-      'subtokenLens.timingBudgetMs': 300,
+    session = await openEditorSession({
+      settings: {
+        'subtokenLens.tokenizerPath': TOKENIZER_DIR,
+        'files.exclude': FILES_EXCLUDE,
+        // A short interleaved-timing budget keeps the sweep quick; the setting is what a person would lower too.
+        'subtokenLens.timingBudgetMs': 300,
+      },
+      viewport: { width: 1500, height: 950 },
     });
-    installVsix(vsix, sandbox);
-    server = await startCodeServer(sandbox, workspace);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await sleep(1_500);
+    ({ page, userDataDir } = session);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    if (server && process.env.E2E_LOGS === '1') process.stderr.write(server.logs());
-    await server?.stop();
-    if (!KEEP && sandboxRoot) removeSandbox(sandboxRoot);
-  });
+  after(() => session?.close());
 
   /** The first cell of each body row of a table in the webview. */
   const firstCells = (frame: Frame, table: string) => frame.locator(`#${table} tbody tr td:first-child`).allInnerTexts();

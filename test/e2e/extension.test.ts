@@ -2,13 +2,13 @@
 // person would: open files, hover identifiers, run commands from the palette, read what appears.
 // Run with `node scripts/test.mjs --e2e` (installs code-server/Chromium on first run).
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Frame, Locator, Page } from 'playwright-core';
 import {
-  buildVsix, clearNotifications, clickNotificationButton, editorText, ensureTools, hoverWord, installVsix, launchBrowser,
+  buildVsix, clearNotifications, clickNotificationButton, editorText, ensureTools, findFiles, hoverWord, installVsix, launchBrowser,
   makeSandbox, noSubtokenHover, openFile, removeSandbox, runCommand, screenshot, sleep, SLOW, startCodeServer, statusBarItem,
   toggleSettingInUi, TOKENIZER_DIR, waitForNotification, webviewFrame, writeUserSettings, type CodeServer,
 } from './harness';
@@ -431,16 +431,5 @@ function expectedPieces(name: string): string[] {
   const enc = tok.encode(` ${name}`);
   const out: string[] = [];
   for (let t = 0; t < enc.length; t++) out.push(` ${name}`.slice(enc.starts[t]!, enc.ends[t]!).replace(/^ /, ''));
-  return out;
-}
-
-function findFiles(dir: string, pattern: RegExp): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...findFiles(p, pattern));
-    else if (pattern.test(name)) out.push(p);
-  }
   return out;
 }

@@ -3,10 +3,12 @@
 // person would. See notes/real-vscode.md for why this setup and not @vscode/test-electron
 // (which downloads VS Code at run time). Every process started here is stopped by PID.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import assert from 'node:assert/strict';
+import { writeSampleWorkspace } from './workspace';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 
 export const REPO = resolve(__dirname, '..', '..');
@@ -424,4 +426,79 @@ export async function toggleSettingInUi(page: Page, query: string, description: 
     await item.waitFor({ timeout: SLOW });
   }
   await item.locator('.setting-value-checkbox').first().click();
+}
+
+/** Every file under `dir` (recursively) whose name matches `pattern`. */
+export function findFiles(dir: string, pattern: RegExp): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...findFiles(p, pattern));
+    else if (pattern.test(name)) out.push(p);
+  }
+  return out;
+}
+
+/** One editor window on the sample workspace with the VSIX installed: what most e2e files start from. */
+export interface EditorSession {
+  readonly server: CodeServer;
+  readonly browser: Browser;
+  readonly page: Page;
+  readonly sandboxRoot: string;
+  readonly userDataDir: string;
+  readonly workspace: string;
+  /** The extension's log, every session of it (a window reload starts a new file). */
+  extensionLog(): string;
+  /** Stops browser and server; removes the sandbox unless E2E_KEEP=1. */
+  close(): Promise<void>;
+}
+
+export interface EditorSessionOptions {
+  /** User settings beside the harness's defaults (writeUserSettings). */
+  readonly settings: Record<string, unknown>;
+  /** Adds files to the sample workspace before the window opens. */
+  readonly prepare?: (workspace: string) => void;
+  readonly viewport?: { width: number; height: number };
+  /** The browser's colour scheme (with `window.autoDetectColorScheme` the window follows it). */
+  readonly colorScheme?: 'light' | 'dark';
+}
+
+/**
+ * Builds and installs the VSIX into a fresh sandbox, starts code-server on the sample workspace and
+ * opens it in Chromium, waiting until the workbench is there.
+ */
+export async function openEditorSession(opts: EditorSessionOptions): Promise<EditorSession> {
+  assert.ok(existsSync(join(TOKENIZER_DIR, 'vocab.json')), `the CodeT5 tokenizer is expected at ${TOKENIZER_DIR}`);
+  ensureTools();
+  const vsix = buildVsix();
+  const sandbox = makeSandbox();
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close().catch(() => undefined);
+    if (server && process.env.E2E_LOGS === '1') process.stderr.write(server.logs());
+    await server?.stop();
+    if (process.env.E2E_KEEP !== '1') removeSandbox(sandbox.root);
+  };
+  try {
+    const workspace = writeSampleWorkspace(sandbox.root);
+    opts.prepare?.(workspace);
+    writeUserSettings(sandbox.userDataDir, opts.settings);
+    installVsix(vsix, sandbox);
+    server = await startCodeServer(sandbox, workspace);
+    browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1400, height: 900 }, ...(opts.colorScheme ? { colorScheme: opts.colorScheme } : {}) });
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.monaco-workbench').waitFor({ timeout: SLOW });
+    await sleep(1_500);
+    return {
+      server, browser, page, workspace, sandboxRoot: sandbox.root, userDataDir: sandbox.userDataDir,
+      extensionLog: () => findFiles(join(sandbox.root, 'user-data', 'logs'), /Subtoken Lens\.log$/).map((f) => readFileSync(f, 'utf8')).join('\n'),
+      close,
+    };
+  } catch (e) {
+    await close();
+    throw e;
+  }
 }

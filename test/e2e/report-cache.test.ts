@@ -3,37 +3,21 @@
 // background, and only that file is analysed again (the others come from the cache); a re-run of
 // an unchanged folder analyses nothing.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import {
-  buildVsix, ensureTools, installVsix, launchBrowser, makeSandbox, openFile, removeSandbox, runCommand, screenshot,
-  sleep, SLOW, startCodeServer, statusBarItem, TOKENIZER_DIR, webviewFrame, writeUserSettings, type CodeServer,
+  findFiles, openEditorSession, openFile, runCommand, screenshot, sleep, SLOW, statusBarItem, TOKENIZER_DIR, webviewFrame,
+  type EditorSession,
 } from './harness';
-import { FILES_EXCLUDE, writeSampleWorkspace } from './workspace';
-
-const KEEP = process.env.E2E_KEEP === '1';
-
-function findFiles(dir: string, pattern: RegExp): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...findFiles(p, pattern));
-    else if (pattern.test(name)) out.push(p);
-  }
-  return out;
-}
+import { FILES_EXCLUDE } from './workspace';
 
 describe('the workspace report with its result cache', { timeout: 480_000 }, () => {
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
+  let session: EditorSession | undefined;
   let page: Page;
   let sandboxRoot = '';
-  let workspace = '';
   let frame: Frame;
-  const extensionLog = () => findFiles(join(sandboxRoot, 'user-data', 'logs'), /Subtoken Lens\.log$/).map((f) => readFileSync(f, 'utf8')).join('\n');
+  const extensionLog = () => session!.extensionLog();
   /** The cache lines of the log, as [from the cache, analysed]. */
   const cacheLines = () => [...extensionLog().matchAll(/workspace report: (\d+) file\(s\) from the cache, (\d+) analysed/g)].map((m): [number, number] => [Number(m[1]), Number(m[2])]);
   const waitForCacheLines = async (count: number) => {
@@ -51,28 +35,11 @@ describe('the workspace report with its result cache', { timeout: 480_000 }, () 
   }, path);
 
   before(async () => {
-    assert.ok(existsSync(join(TOKENIZER_DIR, 'vocab.json')), `the CodeT5 tokenizer is expected at ${TOKENIZER_DIR}`);
-    ensureTools();
-    const vsix = buildVsix();
-    const sandbox = makeSandbox();
-    sandboxRoot = sandbox.root;
-    workspace = writeSampleWorkspace(sandbox.root);
-    writeUserSettings(sandbox.userDataDir, { 'subtokenLens.tokenizerPath': TOKENIZER_DIR, 'files.exclude': FILES_EXCLUDE });
-    installVsix(vsix, sandbox);
-    server = await startCodeServer(sandbox, workspace);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: SLOW });
-    await sleep(1_500);
+    session = await openEditorSession({ settings: { 'subtokenLens.tokenizerPath': TOKENIZER_DIR, 'files.exclude': FILES_EXCLUDE } });
+    ({ page, sandboxRoot } = session);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    if (server && process.env.E2E_LOGS === '1') process.stderr.write(server.logs());
-    await server?.stop();
-    if (!KEEP && sandboxRoot) removeSandbox(sandboxRoot);
-  });
+  after(() => session?.close());
 
   it('fills the cache on the first scan, in the cache folder under HOME', async () => {
     await openFile(page, 'user_service.py');

@@ -5,18 +5,15 @@
 // path, press Enter) with one notification that can open the file, and the report read in the
 // light and the dark theme (screenshots in test-artifacts/report-{light,dark}.png).
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import {
-  buildVsix, clearNotifications, ensureTools, installVsix, launchBrowser, makeSandbox, openFile, removeSandbox, runCommand, screenshot,
-  sleep, SLOW, startCodeServer, statusBarItem, TOKENIZER_DIR, waitForNotification, webviewFrame, writeUserSettings, type CodeServer,
-  type ColorTheme,
+  clearNotifications, openEditorSession, openFile, runCommand, screenshot, sleep, SLOW, statusBarItem, TOKENIZER_DIR,
+  waitForNotification, webviewFrame, type ColorTheme, type EditorSession,
 } from './harness';
-import { FILES_EXCLUDE, writeSampleWorkspace } from './workspace';
-
-const KEEP = process.env.E2E_KEEP === '1';
+import { FILES_EXCLUDE } from './workspace';
 
 /** A file that gives the histogram the shape the issue met: thousands of one-subtoken names
  *  (`a = b + c`) and a few names of many subtokens, so the tail is tiny next to the head. */
@@ -32,45 +29,21 @@ function manyNames(): string {
 const CHART_IDS = ['histogram', 'language-chart', 'identifier-chart', 'file-chart', 'categories'];
 
 describe('the workspace report in a real VS Code', { timeout: 480_000 }, () => {
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
+  let session: EditorSession | undefined;
   let page: Page;
-  let sandboxRoot = '';
   let workspace = '';
   let frame: Frame;
-  const extensionLog = () => {
-    const logs = findFiles(join(sandboxRoot, 'user-data', 'logs'), /Subtoken Lens\.log$/);
-    assert.ok(logs.length > 0, 'no Subtoken Lens log file');
-    return logs.map((f) => readFileSync(f, 'utf8')).join('\n');
-  };
+  const extensionLog = () => session!.extensionLog();
 
   before(async () => {
-    assert.ok(existsSync(join(TOKENIZER_DIR, 'vocab.json')), `the CodeT5 tokenizer is expected at ${TOKENIZER_DIR}`);
-    ensureTools();
-    const vsix = buildVsix();
-    const sandbox = makeSandbox();
-    sandboxRoot = sandbox.root;
-    workspace = writeSampleWorkspace(sandbox.root);
-    writeFileSync(join(workspace, MANY_NAMES), manyNames());
-    writeUserSettings(sandbox.userDataDir, {
-      'subtokenLens.tokenizerPath': TOKENIZER_DIR,
-      'files.exclude': FILES_EXCLUDE,
+    session = await openEditorSession({
+      settings: { 'subtokenLens.tokenizerPath': TOKENIZER_DIR, 'files.exclude': FILES_EXCLUDE },
+      prepare: (dir) => writeFileSync(join(dir, MANY_NAMES), manyNames()),
     });
-    installVsix(vsix, sandbox);
-    server = await startCodeServer(sandbox, workspace);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: SLOW });
-    await sleep(1_500);
+    ({ page, workspace } = session);
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    if (server && process.env.E2E_LOGS === '1') process.stderr.write(server.logs());
-    await server?.stop();
-    if (!KEEP && sandboxRoot) removeSandbox(sandboxRoot);
-  });
+  after(() => session?.close());
 
   it('draws all five charts, the histogram\'s tail visible on a log axis, every card on one line', async () => {
     // A person opens a file first; the workbench has then loaded the extension's contributions.
@@ -222,15 +195,4 @@ async function switchTheme(page: Page, to: ColorTheme): Promise<void> {
   }
   assert.ok(await applied(), `the ${to} theme is applied`);
   await sleep(500); // webviews repaint after the workbench
-}
-
-function findFiles(dir: string, pattern: RegExp): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...findFiles(p, pattern));
-    else if (pattern.test(name)) out.push(p);
-  }
-  return out;
 }

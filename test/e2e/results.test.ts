@@ -6,58 +6,40 @@
 // boundaries with the overview-ruler heat map. Screenshots of each view in light and dark themes.
 // Run with `node scripts/test.mjs --e2e test/e2e/results.test.ts`.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import {
-  buildVsix, clearNotifications, ensureTools, hoverWord, installVsix, launchBrowser, makeSandbox, openFile, removeSandbox,
-  waitForNotification,
-  runCommand, screenshot, sleep, SLOW, startCodeServer, statusBarItem, TEXT_EDITOR, TOKENIZER_DIR,
-  writeUserSettings, type CodeServer, type ColorTheme,
+  clearNotifications, hoverWord, openEditorSession, openFile, runCommand, screenshot, sleep, SLOW, statusBarItem, TEXT_EDITOR,
+  TOKENIZER_DIR, waitForNotification, type ColorTheme, type EditorSession,
 } from './harness';
-import { SAMPLE_FILES, writeSampleWorkspace } from './workspace';
+import { SAMPLE_FILES } from './workspace';
 import { colorContributions } from '../../src/extension/colors';
 import { ensureEmbeddedModel } from '../../src/core/runtime/embedded-model';
 
-const KEEP = process.env.E2E_KEEP === '1';
 const THEMES: readonly ColorTheme[] = ['dark', 'light'];
 /** The theme the window shows now (the decorations' colours depend on it). */
 let theme: ColorTheme = 'light';
 
 describe('Subtoken Lens results in the editor: view, legend, CodeLens, boundaries', { timeout: 480_000 }, () => {
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
+  let session: EditorSession | undefined;
   let page: Page;
-  let sandboxRoot = '';
-  let workspace = '';
   let trainedLookalike = '';
 
   before(async () => {
-    assert.ok(existsSync(join(TOKENIZER_DIR, 'vocab.json')), `the CodeT5 tokenizer is expected at ${TOKENIZER_DIR}`);
-    ensureTools();
-    const vsix = buildVsix();
-    const sandbox = makeSandbox();
-    sandboxRoot = sandbox.root;
-    workspace = writeSampleWorkspace(sandbox.root);
-    // The window follows the browser's colour scheme (switchTheme), starting light.
-    writeUserSettings(sandbox.userDataDir, { 'subtokenLens.tokenizerPath': TOKENIZER_DIR, 'window.autoDetectColorScheme': true });
-    installVsix(vsix, sandbox);
-    server = await startCodeServer(sandbox, workspace);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'light' });
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
-    await page.locator('.monaco-workbench').waitFor({ timeout: SLOW });
-    await sleep(1_500);
+    session = await openEditorSession({
+      // The window follows the browser's colour scheme (switchTheme), starting light.
+      settings: { 'subtokenLens.tokenizerPath': TOKENIZER_DIR, 'window.autoDetectColorScheme': true },
+      colorScheme: 'light',
+    });
+    ({ page } = session);
   });
 
   after(async () => {
-    await browser?.close().catch(() => undefined);
-    if (server && process.env.E2E_LOGS === '1') process.stderr.write(server.logs());
-    await server?.stop();
+    await session?.close();
     if (trainedLookalike) rmSync(trainedLookalike, { recursive: true, force: true });
-    if (!KEEP && sandboxRoot) removeSandbox(sandboxRoot);
   });
 
   it('lists the results in a panel of their own: each identifier once, occurrences with line numbers, a click reveals the code', async () => {
