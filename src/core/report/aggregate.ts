@@ -7,6 +7,7 @@ import { addSpelling, emptyCategories, HISTOGRAM_BUCKETS, sortSpellings, type Fi
 import type { MergeScope } from '../merge/scope';
 import { REPORT_SCHEMA, REPORT_VERSION, type FileReport, type FileSelection, type ReportJson, type ShardSet, type SkippedFile, type SpanEngine, type TopIdentifier, type Totals } from './schema';
 import { checkShardCoverage, partialNote } from './shard-set';
+import { percentOf } from '../percent';
 import { checkSameSamples, SampleCollector, type SamplesSection } from '../samples/section';
 
 /** The figures derive() computes; never summed, and stripped from shard files before combining. */
@@ -63,7 +64,6 @@ function summableOf(t: Totals): Summable {
   return s as unknown as Summable;
 }
 
-const pct = (part: number, whole: number): number => (whole > 0 ? (100 * part) / whole : 0);
 
 /** Derived figures of summed stats; whole-model FLOPs for `profile` (default: the model's, see task-flops.ts). */
 export function derive<T extends Summable>(s: T, modelKey: string, profile?: ReportProfile): T & Totals {
@@ -73,14 +73,14 @@ export function derive<T extends Summable>(s: T, modelKey: string, profile?: Rep
   const model = profileFlopsFromSums(cfg, profile ?? defaultReportProfile(cfg), s.windowsBefore, s.windowsAfter, s.windowsProduct);
   return {
     ...s,
-    reductionPct: pct(s.tokens - s.merged, s.tokens),
+    reductionPct: percentOf(s.tokens - s.merged, s.tokens),
     flopsBefore,
     flopsAfter,
-    flopSavingPct: pct(flopsBefore - flopsAfter, flopsBefore),
-    contextGainPct: s.merged > 0 ? pct(s.tokens - s.merged, s.merged) : 0,
+    flopSavingPct: percentOf(flopsBefore - flopsAfter, flopsBefore),
+    contextGainPct: s.merged > 0 ? percentOf(s.tokens - s.merged, s.merged) : 0,
     modelFlopsBefore: model.before,
     modelFlopsAfter: model.after,
-    modelFlopSavingPct: pct(model.before - model.after, model.before),
+    modelFlopSavingPct: percentOf(model.before - model.after, model.before),
   };
 }
 

@@ -8,6 +8,7 @@
 // recomputed from it, in an order that depends only on the multiset.
 import type { EncoderConfig } from '../flops';
 import type { ReportProfile } from '../report/profile-flops';
+import { percentOf } from '../percent';
 import { sampleFlops } from './analyze-sample';
 
 /** [content tokens seen, after merging, number of samples], sorted by tokens then merged. */
@@ -78,14 +79,9 @@ export function distributionOf(values: readonly (readonly [value: number, count:
   return { median: weightedQuantile(sorted, 0.5), p10: weightedQuantile(sorted, 0.1), p90: weightedQuantile(sorted, 0.9), histogram };
 }
 
-const pct = (part: number, whole: number): number => (whole > 0 ? (100 * part) / whole : 0);
 
-/** Totals and distributions of a set of samples, all derived from its points. */
-export interface SampleFigures {
-  samples: number;
-  /** Content tokens seen / after merging, summed. */
-  tokens: number;
-  merged: number;
+/** The savings derived from token and FLOP sums (encoder, and the whole model of the report's profile). */
+export interface SavingFigures {
   tokenSavingPct: number;
   flopsBefore: number;
   flopsAfter: number;
@@ -93,6 +89,14 @@ export interface SampleFigures {
   modelFlopsBefore: number;
   modelFlopsAfter: number;
   modelFlopSavingPct: number;
+}
+
+/** Totals and distributions of a set of samples, all derived from its points. */
+export interface SampleFigures extends SavingFigures {
+  samples: number;
+  /** Content tokens seen / after merging, summed. */
+  tokens: number;
+  merged: number;
   /** Per-sample saving in percent: of content tokens, of encoder FLOPs, of whole-model FLOPs. */
   distribution: { tokenSavingPct: Distribution; flopSavingPct: Distribution; modelFlopSavingPct: Distribution };
 }
@@ -109,14 +113,14 @@ export function sampleFigures(points: readonly SamplePoint[], cfg: EncoderConfig
     flopsAfter += c * f.flopsAfter;
     modelFlopsBefore += c * f.modelFlopsBefore;
     modelFlopsAfter += c * f.modelFlopsAfter;
-    tokenSaving.push([pct(t - m, t), c]);
-    flopSaving.push([pct(f.flopsBefore - f.flopsAfter, f.flopsBefore), c]);
-    modelSaving.push([pct(f.modelFlopsBefore - f.modelFlopsAfter, f.modelFlopsBefore), c]);
+    tokenSaving.push([percentOf(t - m, t), c]);
+    flopSaving.push([percentOf(f.flopsBefore - f.flopsAfter, f.flopsBefore), c]);
+    modelSaving.push([percentOf(f.modelFlopsBefore - f.modelFlopsAfter, f.modelFlopsBefore), c]);
   }
   return {
-    samples, tokens, merged, tokenSavingPct: pct(tokens - merged, tokens),
-    flopsBefore, flopsAfter, flopSavingPct: pct(flopsBefore - flopsAfter, flopsBefore),
-    modelFlopsBefore, modelFlopsAfter, modelFlopSavingPct: pct(modelFlopsBefore - modelFlopsAfter, modelFlopsBefore),
+    samples, tokens, merged, tokenSavingPct: percentOf(tokens - merged, tokens),
+    flopsBefore, flopsAfter, flopSavingPct: percentOf(flopsBefore - flopsAfter, flopsBefore),
+    modelFlopsBefore, modelFlopsAfter, modelFlopSavingPct: percentOf(modelFlopsBefore - modelFlopsAfter, modelFlopsBefore),
     distribution: { tokenSavingPct: distributionOf(tokenSaving), flopSavingPct: distributionOf(flopSaving), modelFlopSavingPct: distributionOf(modelSaving) },
   };
 }

@@ -7,14 +7,11 @@ import { basename } from 'node:path';
 import { open } from 'node:fs/promises';
 import { setMaxListeners } from 'node:events';
 import { Piscina } from 'piscina';
-import type { Tokenizer } from '../types';
 import { modelConfig } from '../flops';
 import { buildReport } from '../report/aggregate';
-import { defaultReportProfile, type ReportProfile } from '../report/profile-flops';
-import type { ReportJson, SpanEngine } from '../report/schema';
-import type { WindowConfig } from '../report/stats';
-import type { MergeScope } from '../merge/scope';
-import { capJobs, workerEntry, type ReportProgress } from '../report/run';
+import { defaultReportProfile } from '../report/profile-flops';
+import type { ReportJson } from '../report/schema';
+import { capJobs, workerEntry, type ReportOptions } from '../report/run';
 import { FilePipeline, type PipelineConfig } from '../report/process-file';
 import { datasetLayout, parquetLayout, readDatasetRows, shardRows, type DatasetFormat, type DatasetRow } from './dataset';
 import { isInvalidRow, rowSample, type RowSample, type RowSpec } from './rows';
@@ -23,34 +20,17 @@ import { addRowBatch, emptyRowBatch, type RowBatchResult } from './row-batch';
 import { SampleCollector, type InvalidRow } from './section';
 import type { SampleWindow } from './types';
 
-export interface DatasetReportOptions {
+/** The options a dataset report shares with a tree report (see ReportOptions for each). */
+type SharedReportOptions = Pick<ReportOptions,
+  'tokenizerDir' | 'tokenizerName' | 'modelKey' | 'profile' | 'scope' | 'spanEngine' | 'window' | 'sampleWindow' | 'shard'
+  | 'topLimit' | 'includeIdentifierTable' | 'toolVersion' | 'grammarDirs' | 'runtimeWasm' | 'workerFile' | 'tokenizer' | 'signal' | 'onProgress'>;
+
+export interface DatasetReportOptions extends SharedReportOptions {
   dataset: string;
   format: DatasetFormat;
   rows: RowSpec;
-  tokenizerDir: string;
-  tokenizerName: string;
-  modelKey: string;
-  profile?: ReportProfile;
-  scope: MergeScope;
-  spanEngine?: SpanEngine;
-  /** The model's window (its specials are the samples' too). */
-  window: WindowConfig;
-  /** Default: the model's window, truncated. */
-  sampleWindow?: SampleWindow;
-  shard?: { index: number; count: number };
-  topLimit: number;
-  includeIdentifierTable: boolean;
-  toolVersion: string;
-  grammarDirs?: string[];
-  runtimeWasm?: string;
   /** Worker threads (report workers), at most the cores; 0 or absent: in the calling thread. */
   jobs?: number;
-  /** Bundled worker script; found as for a tree report by default. */
-  workerFile?: string;
-  /** Reused in-thread (jobs 0). */
-  tokenizer?: Tokenizer;
-  signal?: AbortSignal;
-  onProgress?: (p: ReportProgress) => void;
   /** Every sample's record and every invalid row, once the run is done (--per-sample). */
   onSamples?: (records: readonly SampleRecord[], invalid: readonly InvalidRow[]) => void;
 }

@@ -7,7 +7,8 @@ import { flopsFromSums } from '../flops';
 import { profileFlopsFromSums, type ReportProfile } from '../report/profile-flops';
 import type { WindowSums } from '../report/stats';
 import { sampleFlops, type SampleRecord } from './analyze-sample';
-import { PointSet, sampleFigures, type SampleFigures, type SamplePoint } from './distribution';
+import { PointSet, sampleFigures, type SampleFigures, type SamplePoint, type SavingFigures } from './distribution';
+import { percentOf } from '../percent';
 import type { SampleWindow } from './types';
 
 export interface SampleSummary extends SampleFigures {
@@ -49,15 +50,7 @@ export interface OutsideSums {
   windowsProduct: number;
 }
 
-export interface OutsideCode extends OutsideSums {
-  tokenSavingPct: number;
-  flopsBefore: number;
-  flopsAfter: number;
-  flopSavingPct: number;
-  modelFlopsBefore: number;
-  modelFlopsAfter: number;
-  modelFlopSavingPct: number;
-}
+export interface OutsideCode extends OutsideSums, SavingFigures {}
 
 /** A dataset row that is no sample (field missing or not a string, line not JSON, …). */
 export interface InvalidRow {
@@ -139,7 +132,6 @@ export function compareTopSamples(a: TopSample, b: TopSample): number {
     cmp(a.language, b.language) || a.tokens - b.tokens || a.merged - b.merged || a.contentTokens - b.contentTokens;
 }
 
-const pct = (part: number, whole: number): number => (whole > 0 ? (100 * part) / whole : 0);
 
 /** Collects samples (from files, rows or shard sections) and builds the section. */
 export class SampleCollector {
@@ -205,8 +197,8 @@ export class SampleCollector {
     const where = o.kind === 'row' ? { kind: 'row' as const, row: o.index } : { kind: 'function' as const, path: o.path, name: o.kind === 'function' ? o.name : '', line: o.kind === 'function' ? o.line : 0 };
     return {
       ...where, language: r.language, contentTokens: r.contentTokens, tokens: r.tokens, merged: r.merged, saved: r.tokens - r.merged,
-      tokenSavingPct: pct(r.tokens - r.merged, r.tokens), flopSavingPct: pct(f.flopsBefore - f.flopsAfter, f.flopsBefore),
-      modelFlopSavingPct: pct(f.modelFlopsBefore - f.modelFlopsAfter, f.modelFlopsBefore),
+      tokenSavingPct: percentOf(r.tokens - r.merged, r.tokens), flopSavingPct: percentOf(f.flopsBefore - f.flopsAfter, f.flopsBefore),
+      modelFlopSavingPct: percentOf(f.modelFlopsBefore - f.modelFlopsAfter, f.modelFlopsBefore),
     };
   }
 
@@ -249,9 +241,9 @@ export function deriveOutside(o: OutsideSums, cfg: EncoderConfig, profile: Repor
   return {
     files: o.files, tokens: o.tokens, merged: o.merged,
     windowsBefore: { ...o.windowsBefore }, windowsAfter: { ...o.windowsAfter }, windowsProduct: o.windowsProduct,
-    tokenSavingPct: pct(o.tokens - o.merged, o.tokens),
-    flopsBefore, flopsAfter, flopSavingPct: pct(flopsBefore - flopsAfter, flopsBefore),
-    modelFlopsBefore: model.before, modelFlopsAfter: model.after, modelFlopSavingPct: pct(model.before - model.after, model.before),
+    tokenSavingPct: percentOf(o.tokens - o.merged, o.tokens),
+    flopsBefore, flopsAfter, flopSavingPct: percentOf(flopsBefore - flopsAfter, flopsBefore),
+    modelFlopsBefore: model.before, modelFlopsAfter: model.after, modelFlopSavingPct: percentOf(model.before - model.after, model.before),
   };
 }
 
