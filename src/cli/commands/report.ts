@@ -123,7 +123,7 @@ export function register(program: Command): void {
     new Option('--exclude <pattern...>', 'Extra gitignore-style patterns to skip'),
     new Option('--include <pattern...>', 'Only files matching one of these gitignore-style patterns (e.g. "src/**" "*.py")'),
     new Option('--follow-external-symlinks', 'Follow symlinks that lead outside the folder (without it they are listed as skipped)'),
-    new Option('--jobs <n>', 'Worker threads, at most the available cores (0: in-process)').argParser(parseIntOption('--jobs', 0)).default(undefined, String(defaultJobs())),
+    new Option('--jobs <n>', 'Threads analysing files, this one included, at most the available cores (0 or 1: no worker threads)').argParser(parseIntOption('--jobs', 0)).default(undefined, String(defaultJobs())),
     new Option('--shard <K/N>', 'Only the K-th of N deterministic shards; combine shard JSONs with `combine`'),
     new Option('--top <n>', 'Top identifiers to list').argParser(parseIntOption('--top', 0)).default(50),
     new Option('--identifier-table', 'Include every identifier in JSON (always on with --shard)'),
@@ -163,7 +163,7 @@ export function register(program: Command): void {
         maxFileSize, includeVendored: !!o.includeVendored, includeGenerated: !!o.includeGenerated,
         includeUnsupported: !!o.includeUnsupported, followExternalSymlinks: !!o.followExternalSymlinks, exclude: o.exclude, include: o.include, shard,
         jobs, topLimit: o.top, includeIdentifierTable: !!o.identifierTable, toolVersion: TOOL_VERSION,
-        tokenizer, signal, onProgress: progressPrinter(o.progress),
+        tokenizer, signal, onProgress: progressPrinter(o.progress), callerWorks: true,
         ...(o.cache ? { cache: { cacheDir }, onCache: (s: ReportCacheSummary) => printCacheSummary(s, o.progress) } : {}),
       }));
       emit(renderReport(r, format), o.out);

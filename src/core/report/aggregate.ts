@@ -89,23 +89,45 @@ function spellingsOf(e: IdentifierEntry): Spelling[] {
   return e.spellings ?? [{ pieces: e.pieces, occurrences: e.occurrences, saved: e.saved }];
 }
 
-export function mergeIdentifierTables(into: Record<string, IdentifierEntry>, from: Record<string, IdentifierEntry>): void {
-  for (const name of Object.keys(from)) {
+/**
+ * Adds the entries of `from` to `into`. Spellings are not sorted here: buildReport sorts each
+ * entry's once, as the order is total it does not depend on the order tables were merged in.
+ * `adopt`: `from` is thrown away after this call (a file's table, a worker's batch), so its
+ * entries move into `into` instead of being copied; `from` must not be read afterwards.
+ */
+export function mergeIdentifierTables(into: Record<string, IdentifierEntry>, from: Record<string, IdentifierEntry>, opts: { adopt?: boolean } = {}): void {
+  for (const name in from) {
     const e = from[name]!;
     const t = into[name];
-    if (!t) into[name] = { ...e, pieces: [...e.pieces], spellings: spellingsOf(e).map((x) => ({ ...x, pieces: [...x.pieces] })) };
-    else {
-      const spellings = spellingsOf(t);
-      for (const x of spellingsOf(e)) addSpelling(spellings, x.pieces, x.occurrences, x.saved);
-      t.spellings = sortSpellings(spellings);
-      t.occurrences += e.occurrences;
-      t.subtokens += e.subtokens;
-      t.saved += e.saved;
-      // One identifier can split differently in different contexts (after a space or not): keep
-      // a canonical spelling, so the result does not depend on the order files were merged in.
-      if (e.pieces.join('\u0000') < t.pieces.join('\u0000')) t.pieces = [...e.pieces];
+    if (!t) {
+      into[name] = opts.adopt
+        ? (e.spellings ? e : { ...e, spellings: spellingsOf(e) })
+        : { ...e, pieces: [...e.pieces], spellings: spellingsOf(e).map((x) => ({ ...x, pieces: [...x.pieces] })) };
+      continue;
     }
+    const spellings = (t.spellings ??= spellingsOf(t));
+    for (const x of spellingsOf(e)) addSpelling(spellings, x.pieces, x.occurrences, x.saved);
+    t.occurrences += e.occurrences;
+    t.subtokens += e.subtokens;
+    t.saved += e.saved;
+    // One identifier can split differently in different contexts (after a space or not): keep
+    // a canonical spelling, so the result does not depend on the order files were merged in.
+    if (!samePieces(e.pieces, t.pieces) && e.pieces.join('\u0000') < t.pieces.join('\u0000')) t.pieces = [...e.pieces];
   }
+}
+
+/** Sorts every entry's spellings in place (merging leaves them unsorted, see mergeIdentifierTables). */
+export function sortTableSpellings(table: Record<string, IdentifierEntry>): void {
+  for (const name in table) {
+    const spellings = table[name]!.spellings;
+    if (spellings && spellings.length > 1) sortSpellings(spellings);
+  }
+}
+
+function samePieces(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export function topIdentifiers(table: Record<string, IdentifierEntry>, limit: number): TopIdentifier[] {
@@ -148,6 +170,7 @@ export function buildReport(
 ): ReportJson {
   const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
   const sorted = [...files].sort(byPath);
+  sortTableSpellings(identifierTable);
   const profile = checkReportProfile(modelConfig(meta.modelKey), meta.profile ?? defaultReportProfile(modelConfig(meta.modelKey)));
   const totals = emptySums();
   const langs = new Map<string, Summable>();

@@ -24,14 +24,16 @@ export function addOutcome(into: BatchResult, out: FileOutcome): void {
     return;
   }
   const { identifierTable, ...stats } = out.stats;
-  mergeIdentifierTables(into.table, identifierTable);
+  // The outcome is not kept (a cache stored its own copy before this), so its entries move over.
+  mergeIdentifierTables(into.table, identifierTable, { adopt: true });
   into.results.push(out.samples ? { kind: 'file', stats, samples: out.samples } : { kind: 'file', stats });
 }
 
-/** Folds a batch (from a worker, or built in this thread) into the run's totals. */
+/** Folds a batch (from a worker, or read from the cache) into the run's totals; the batch is
+ *  consumed: its table's entries move into `into`. */
 export function addBatch(into: BatchResult, batch: BatchResult): void {
   into.results.push(...batch.results);
-  mergeIdentifierTables(into.table, batch.table);
+  mergeIdentifierTables(into.table, batch.table, { adopt: true });
 }
 
 /**

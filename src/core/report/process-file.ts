@@ -5,7 +5,7 @@ import { lexicalSpans } from '../spans/lexical';
 import { loadTokenizer } from '../tokenizer';
 import type { SpanResult, Tokenizer } from '../types';
 import { checkContent } from '../scan/classify';
-import { readRegularFile } from '../scan/read-source';
+import { readRegularFile, readRegularFileSync } from '../scan/read-source';
 import { errorText } from '../error-text';
 import type { SkippedFile, SpanEngine } from './schema';
 import { analyzeText, type FileStats, type WindowConfig } from './stats';
@@ -42,6 +42,12 @@ export interface PipelineConfig {
   resultCache?: ResultCacheConfig;
 }
 
+/** How a pipeline runs, as opposed to what it computes (PipelineConfig, part of the cache key). */
+export interface PipelineOptions {
+  /** Read files synchronously: for worker threads, which have nothing else to do meanwhile. */
+  syncReads?: boolean;
+}
+
 /** Tokenizer and grammars of one thread, loaded once and reused for every file. */
 export class FilePipeline {
   /** Started on first need: a lexical-span run over covered languages never starts tree-sitter. */
@@ -51,10 +57,16 @@ export class FilePipeline {
   private constructor(
     readonly tokenizer: Tokenizer,
     private readonly config: PipelineConfig,
+    private readonly opts: PipelineOptions,
   ) {}
 
-  static async create(config: PipelineConfig, tokenizer?: Tokenizer): Promise<FilePipeline> {
-    return new FilePipeline(tokenizer ?? loadTokenizer(config.tokenizerDir), config);
+  static async create(config: PipelineConfig, tokenizer?: Tokenizer, opts: PipelineOptions = {}): Promise<FilePipeline> {
+    return new FilePipeline(tokenizer ?? loadTokenizer(config.tokenizerDir), config, opts);
+  }
+
+  /** Starts the parser runtime now when this pipeline will need it, instead of at the first file. */
+  warmUp(): void {
+    if (this.config.spanEngine !== 'lexical' || this.config.unit === 'function') this.spanExtractor().catch(() => undefined);
   }
 
   private spanExtractor(): Promise<SpanExtractor> {
@@ -64,7 +76,7 @@ export class FilePipeline {
   async process(task: FileTask): Promise<FileOutcome> {
     const skip = (reason: SkippedFile['reason'], detail: string): FileOutcome => ({ kind: 'skip', skipped: { path: task.rel, reason, detail } });
     // The file may have changed since the walk (even into a FIFO): the reader checks again.
-    const read = await readRegularFile(task.path, task.maxFileSize);
+    const read = this.opts.syncReads ? readRegularFileSync(task.path, task.maxFileSize) : await readRegularFile(task.path, task.maxFileSize);
     if (!read.ok) return skip(read.reason, read.detail);
     const outcome = await this.processBytes(task, read.bytes, skip);
     // Stored under the bytes analysed here (run.ts looked them up and missed), for the next run.

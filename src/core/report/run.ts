@@ -50,8 +50,12 @@ export interface ReportOptions {
   runtimeWasm?: string;
   /** Bundled worker script; found next to this module by default. */
   workerFile?: string;
-  /** Reused in-thread when jobs is 0 (the extension already has one loaded). */
+  /** Reused in-thread when jobs is 0 or `callerWorks` (the extension already has one loaded). */
   tokenizer?: Tokenizer;
+  /** The calling thread analyses files too, as one of the `jobs`, with jobs − 1 workers: one
+   *  thread fewer to start (each loads its own tokenizer and compiles its own code). Only for a
+   *  caller with nothing else to do meanwhile, like the CLI; never the extension host. */
+  callerWorks?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: ReportProgress) => void;
   /** Keep each file's outcome and reuse it while nothing it depends on changed (result-cache.ts). */
@@ -99,8 +103,57 @@ export function workerEntry(explicit?: string): string {
   return join(__dirname, 'worker-dev.js');
 }
 
+/** A pool of `threads` workers, each building its pipeline (tokenizer, parser) as soon as it starts. */
+function startPool(config: PipelineConfig, threads: number, workerFile?: string): Piscina {
+  return new Piscina({
+    filename: workerEntry(workerFile),
+    workerData: config,
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: 1000,
+    // A second batch waits in each worker's queue, so no worker idles while the main thread
+    // collects a result and hands out the next batch.
+    concurrentTasksPerWorker: 2,
+  });
+}
+
 export async function runReport(opts: ReportOptions): Promise<ReportJson> {
   const root = resolve(opts.root);
+  const config: PipelineConfig = {
+    tokenizerDir: opts.tokenizerDir,
+    grammarDirs: opts.grammarDirs,
+    runtimeWasm: opts.runtimeWasm,
+    scope: opts.scope,
+    spanEngine: opts.spanEngine ?? 'tree-sitter',
+    window: opts.window,
+    includeGenerated: opts.includeGenerated,
+    ...(opts.unit === 'function' ? { unit: 'function' as const, sampleWindow: sampleWindowOf(opts) } : {}),
+  };
+  const jobs = capJobs(opts.jobs);
+  // Without a cache every file found goes to the workers: they start now and load the tokenizer
+  // and the parser while the tree is walked (on a 10 MB tree that start is a tenth of the run).
+  // With a cache most files may be hits, so workers start only once the misses are known.
+  const poolThreads = opts.callerWorks ? jobs - 1 : jobs;
+  const workers = new Workers(!opts.cache && poolThreads > 0 ? startPool(config, poolThreads, opts.workerFile) : undefined);
+  try {
+    return await reportWith(opts, root, config, jobs, workers);
+  } finally {
+    await workers.stop();
+  }
+}
+
+/** The run's worker pool, if one is started; stopped as soon as the files are done. */
+class Workers {
+  constructor(public pool: Piscina | undefined) {}
+
+  async stop(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.destroy();
+  }
+}
+
+async function reportWith(opts: ReportOptions, root: string, config: PipelineConfig, jobs: number, workers: Workers): Promise<ReportJson> {
   opts.onProgress?.({ phase: 'walking', done: 0, total: 0, bytesDone: 0, bytesTotal: 0 });
   const walk = await walkTree(root, {
     maxFileSize: opts.maxFileSize,
@@ -114,16 +167,6 @@ export async function runReport(opts: ReportOptions): Promise<ReportJson> {
     languageForPath: (p) => languageForPath(p),
     signal: opts.signal,
   });
-  const config: PipelineConfig = {
-    tokenizerDir: opts.tokenizerDir,
-    grammarDirs: opts.grammarDirs,
-    runtimeWasm: opts.runtimeWasm,
-    scope: opts.scope,
-    spanEngine: opts.spanEngine ?? 'tree-sitter',
-    window: opts.window,
-    includeGenerated: opts.includeGenerated,
-    ...(opts.unit === 'function' ? { unit: 'function' as const, sampleWindow: sampleWindowOf(opts) } : {}),
-  };
   const all = emptyBatchResult();
   const bytesTotal = walk.files.reduce((s, f) => s + f.size, 0);
   let done = 0;
@@ -139,10 +182,11 @@ export async function runReport(opts: ReportOptions): Promise<ReportJson> {
   if (cache?.config) config.resultCache = cache.config;
   const pending = cache ? await cache.takeHits(walk.files, task, all, progress, opts.signal) : walk.files;
 
-  const jobs = capJobs(opts.jobs);
   if (pending.length === 0) {
     // Every outcome came from the cache: no tokenizer to load, no worker to start.
-  } else if (jobs === 0 || pending.length <= 1) {
+  } else if (jobs === 0 || pending.length <= 1 || (opts.callerWorks && jobs === 1)) {
+    // One file is not worth a worker's start; a pool started early is stopped unused.
+    await workers.stop();
     const pipeline = await FilePipeline.create(config, opts.tokenizer);
     try {
       for (const f of pending) {
@@ -156,21 +200,12 @@ export async function runReport(opts: ReportOptions): Promise<ReportJson> {
     }
   } else {
     const batches = makeBatches(pending);
-    const threads = Math.min(jobs, batches.length);
-    const pool = new Piscina({
-      filename: workerEntry(opts.workerFile),
-      workerData: config,
-      minThreads: threads,
-      maxThreads: threads,
-      idleTimeout: 1000,
-      // A second batch waits in each worker's queue, so no worker idles while the main thread
-      // collects a result and hands out the next batch.
-      concurrentTasksPerWorker: 2,
-    });
-    // Only as many batches are handed to the pool as its workers can hold (two each, see above):
-    // the rest wait here as plain file lists, not as queued tasks, and every task in flight
-    // listens to the one signal.
-    const inFlight = threads * 2;
+    const poolThreads = opts.callerWorks ? jobs - 1 : jobs;
+    const pool = (workers.pool ??= startPool(config, Math.min(poolThreads, batches.length), opts.workerFile));
+    // Only as many batches are handed to the pool as its workers can hold (two each, see
+    // startPool): the rest wait here as plain file lists, not as queued tasks, and every task in
+    // flight listens to the one signal.
+    const inFlight = pool.options.maxThreads * 2;
     if (opts.signal) setMaxListeners(inFlight + 10, opts.signal);
     let next = 0;
     let failed = false;
@@ -186,11 +221,27 @@ export async function runReport(opts: ReportOptions): Promise<ReportJson> {
         for (const f of batch) progress(f);
       }
     };
-    try {
-      await Promise.all(Array.from({ length: Math.min(inFlight, batches.length) }, lane));
-    } finally {
-      await pool.destroy();
-    }
+    // The calling thread takes batches from the same list; between batches it lets the workers'
+    // results in, so the lanes above hand them their next batch.
+    const callerLane = async (): Promise<void> => {
+      const pipeline = await FilePipeline.create(config, opts.tokenizer, { syncReads: true });
+      try {
+        while (next < batches.length && !failed) {
+          opts.signal?.throwIfAborted();
+          const batch = batches[next++]!;
+          for (const f of batch) addOutcome(all, await pipeline.process(task(f)));
+          for (const f of batch) progress(f);
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      } catch (e) {
+        failed = true;
+        throw e;
+      } finally {
+        pipeline.dispose();
+      }
+    };
+    await Promise.all([...Array.from({ length: Math.min(inFlight, batches.length) }, lane), ...(opts.callerWorks ? [callerLane()] : [])]);
+    await workers.stop();
   }
   if (cache) opts.onCache?.(await cache.finish(all, pending.length, pending.reduce((s, f) => s + f.size, 0)));
   const files = all.results.flatMap((r) => (r.kind === 'file' ? [r.stats] : []));

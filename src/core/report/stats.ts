@@ -46,6 +46,21 @@ function spellingOf(text: string, enc: Encoding, first: number, count: number): 
   return out;
 }
 
+/** The spelling whose pieces are this occurrence's tokens, compared in place: nearly every
+ *  occurrence repeats a spelling already seen, and this runs once per identifier occurrence. */
+function spellingAt(spellings: Spelling[], text: string, enc: Encoding, first: number, count: number): Spelling | undefined {
+  const n = first >= 0 ? count : 0;
+  search: for (const x of spellings) {
+    if (x.pieces.length !== n) continue;
+    for (let i = 0; i < n; i++) {
+      const start = enc.starts[first + i]!, piece = x.pieces[i]!;
+      if (piece.length !== enc.ends[first + i]! - start || !text.startsWith(piece, start)) continue search;
+    }
+    return x;
+  }
+  return undefined;
+}
+
 /** Adds one occurrence (or a group of them) to the spelling with the same pieces. */
 export function addSpelling(spellings: Spelling[], pieces: readonly string[], occurrences: number, saved: number): void {
   const hit = spellings.find((x) => x.pieces.length === pieces.length && x.pieces.every((p, i) => p === pieces[i]));
@@ -220,7 +235,8 @@ export function analyzeText(input: AnalyzeTextInput): AnalyzedText {
     e.occurrences++;
     e.subtokens += a.tokenCount;
     e.saved += saved;
-    addSpelling(e.spellings!, spellingOf(text, enc, a.firstToken, a.tokenCount), 1, saved);
+    const seen = spellingAt(e.spellings!, text, enc, a.firstToken, a.tokenCount);
+    if (seen) { seen.occurrences++; seen.saved += saved; } else e.spellings!.push({ pieces: spellingOf(text, enc, a.firstToken, a.tokenCount), occurrences: 1, saved });
   }
   for (const name of Object.keys(identifierTable)) sortSpellings(identifierTable[name]!.spellings!);
   const windows = windowSavings(plan, input.window.capacity).map((w): [number, number] => [w.tokens, w.merged]);

@@ -27,7 +27,7 @@ export function addRowBatch(into: RowBatchResult, from: RowBatchResult): void {
   into.records.push(...from.records);
   into.invalid.push(...from.invalid);
   for (const [language, s] of Object.entries(from.unlisted)) addSums((into.unlisted[language] ??= emptySums()), s);
-  mergeIdentifierTables(into.table, from.table);
+  mergeIdentifierTables(into.table, from.table, { adopt: true });
 }
 
 export interface RowContext {
@@ -48,7 +48,7 @@ export async function analyzeRows(rows: readonly RowSample[], ctx: RowContext): 
       });
       const { identifierTable, ...sums } = stats;
       addFile((out.unlisted[row.language] ??= emptySums()), sums);
-      mergeIdentifierTables(out.table, identifierTable);
+      mergeIdentifierTables(out.table, identifierTable, { adopt: true });
       out.records.push({ origin: { kind: 'row', index: row.index }, language: row.language, contentTokens, tokens: stats.tokens, merged: stats.merged });
     } catch (e) {
       out.invalid.push({ index: row.index, reason: errorText(e) });

@@ -99,6 +99,24 @@ test('worker threads give the same report as in-process analysis', async () => {
   assert.deepEqual(pooled, single);
 });
 
+test('the calling thread analysing beside a worker (the CLI) gives the same report, every file once', async () => {
+  // 200 files: several batches (at most 64 files each), so both the caller and the worker take some.
+  const many = mkdtempSync(join(tmpdir(), 'stl-report-many-'));
+  for (let i = 0; i < 200; i++) {
+    const body = i % 2
+      ? `def handle_request_${i}(request_body, user_id):\n    return request_body.get_user_by_id(user_id) + ${i}\n`
+      : `export function renderUserCard${i}(userProfile) { return userProfile.displayName + ${i}; }\n`;
+    writeFileSync(join(many, `f${i}.${i % 2 ? 'py' : 'js'}`), body);
+  }
+  const inThread = await runReport(options(many));
+  let progressed = 0;
+  const together = await runReport(options(many, { jobs: 2, callerWorks: true, onProgress: (p) => { if (p.phase === 'analyzing') progressed = p.done; } }));
+  assert.equal(inThread.files.length, 200);
+  assert.deepEqual(together, inThread);
+  assert.equal(progressed, 200);
+  assert.deepEqual(await runReport(options(many, { jobs: 1, callerWorks: true })), inThread, 'jobs 1 with the caller working: no worker at all');
+});
+
 test('shards combine into exactly the unsharded report', async () => {
   const parts: ReportJson[] = [];
   for (let k = 0; k < 3; k++) parts.push(await runReport(options(root, { shard: { index: k, count: 3 } })));

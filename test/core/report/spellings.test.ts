@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatMarkdown, formatTable, runReport } from '../../../src/core/report';
-import { mergeIdentifierTables } from '../../../src/core/report/aggregate';
+import { mergeIdentifierTables, sortTableSpellings } from '../../../src/core/report/aggregate';
 import { spellingText } from '../../../src/core/report/spelling-text';
 import { analyzeText, type IdentifierEntry } from '../../../src/core/report/stats';
 import { CODET5_DIR, codet5, extractor } from '../helpers';
@@ -54,6 +54,8 @@ test('merging tables adds spellings, in an order that does not depend on the mer
   mergeIdentifierTables(ab, a); mergeIdentifierTables(ab, b);
   const ba: Record<string, IdentifierEntry> = Object.create(null);
   mergeIdentifierTables(ba, b); mergeIdentifierTables(ba, a);
+  // Merging leaves spellings unsorted; sorted once, as buildReport does, the order is the same.
+  sortTableSpellings(ab); sortTableSpellings(ba);
   assert.deepEqual(ab.defects, ba.defects);
   assert.deepEqual(ab.defects!.spellings, (await tableOf(TEXT)).defects!.spellings);
   assert.equal(ab.defects!.spellings!.reduce((s, x) => s + x.saved, 0), ab.defects!.saved);
@@ -62,6 +64,24 @@ test('merging tables adds spellings, in an order that does not depend on the mer
   const old: Record<string, IdentifierEntry> = { defects: { occurrences: 1, subtokens: 3, saved: 2, pieces: ['def', 'ect', 's'] } };
   mergeIdentifierTables(ab, old);
   assert.equal(ab.defects!.spellings!.reduce((s, x) => s + x.saved, 0), ab.defects!.saved);
+});
+
+test('adopting a table gives the same merge as copying it, and copying leaves the source as it was', { timeout: 60000 }, async () => {
+  const copied: Record<string, IdentifierEntry> = Object.create(null);
+  const adopted: Record<string, IdentifierEntry> = Object.create(null);
+  const sources = ['count(defects)\nprint(defects)\n', 'x = defects\ny = defects\nz = defects\n', 'def f(defects): return defects\n'];
+  for (const text of sources) {
+    const source = await tableOf(text);
+    const before = JSON.stringify(source);
+    mergeIdentifierTables(copied, source);
+    mergeIdentifierTables(copied, await tableOf(text)); // merged into again: the copy must not share with `source`
+    assert.equal(JSON.stringify(source), before, 'a copied table is not changed by later merges');
+    mergeIdentifierTables(adopted, await tableOf(text), { adopt: true });
+    mergeIdentifierTables(adopted, await tableOf(text), { adopt: true });
+  }
+  sortTableSpellings(copied); sortTableSpellings(adopted);
+  assert.deepEqual(adopted, copied);
+  assert.ok(copied.defects!.spellings!.length >= 2, 'the fixture has more than one spelling of "defects"');
 });
 
 test('past three spellings the row says how many others there are', () => {
