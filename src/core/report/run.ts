@@ -103,17 +103,21 @@ export function workerEntry(explicit?: string): string {
   return join(__dirname, 'worker-dev.js');
 }
 
+/** Batches queued in each worker: while the calling thread analyses a file of its own it hands
+ *  out nothing, so its workers then need more than the one next batch in hand. */
+const queuedPerWorker = (callerWorks: boolean | undefined) => (callerWorks ? 4 : 2);
+
 /** A pool of `threads` workers, each building its pipeline (tokenizer, parser) as soon as it starts. */
-function startPool(config: PipelineConfig, threads: number, workerFile?: string): Piscina {
+function startPool(config: PipelineConfig, threads: number, opts: Pick<ReportOptions, 'workerFile' | 'callerWorks'>): Piscina {
   return new Piscina({
-    filename: workerEntry(workerFile),
+    filename: workerEntry(opts.workerFile),
     workerData: config,
     minThreads: threads,
     maxThreads: threads,
     idleTimeout: 1000,
-    // A second batch waits in each worker's queue, so no worker idles while the main thread
+    // Further batches wait in each worker's queue, so no worker idles while the main thread
     // collects a result and hands out the next batch.
-    concurrentTasksPerWorker: 2,
+    concurrentTasksPerWorker: queuedPerWorker(opts.callerWorks),
   });
 }
 
@@ -134,7 +138,7 @@ export async function runReport(opts: ReportOptions): Promise<ReportJson> {
   // and the parser while the tree is walked (on a 10 MB tree that start is a tenth of the run).
   // With a cache most files may be hits, so workers start only once the misses are known.
   const poolThreads = opts.callerWorks ? jobs - 1 : jobs;
-  const workers = new Workers(!opts.cache && poolThreads > 0 ? startPool(config, poolThreads, opts.workerFile) : undefined);
+  const workers = new Workers(!opts.cache && poolThreads > 0 ? startPool(config, poolThreads, opts) : undefined);
   try {
     return await reportWith(opts, root, config, jobs, workers);
   } finally {
@@ -201,16 +205,18 @@ async function reportWith(opts: ReportOptions, root: string, config: PipelineCon
   } else {
     const batches = makeBatches(pending);
     const poolThreads = opts.callerWorks ? jobs - 1 : jobs;
-    const pool = (workers.pool ??= startPool(config, Math.min(poolThreads, batches.length), opts.workerFile));
-    // Only as many batches are handed to the pool as its workers can hold (two each, see
-    // startPool): the rest wait here as plain file lists, not as queued tasks, and every task in
-    // flight listens to the one signal.
-    const inFlight = pool.options.maxThreads * 2;
+    const pool = (workers.pool ??= startPool(config, Math.min(poolThreads, batches.length), opts));
+    // Only as many batches are handed to the pool as its workers can hold (see startPool): the
+    // rest wait here as plain file lists, not as queued tasks, and every task in flight listens
+    // to the one signal. Workers take batches from the front (largest first), the calling thread
+    // from the back: the small ones, between which it hands the workers their next.
+    const inFlight = pool.options.maxThreads * queuedPerWorker(opts.callerWorks);
     if (opts.signal) setMaxListeners(inFlight + 10, opts.signal);
     let next = 0;
+    let end = batches.length;
     let failed = false;
     const lane = async (): Promise<void> => {
-      while (next < batches.length && !failed) {
+      while (next < end && !failed) {
         opts.signal?.throwIfAborted();
         const batch = batches[next++]!;
         const out: BatchResult = await pool.run(batch.map(task), { signal: opts.signal }).catch((e: unknown) => {
@@ -221,17 +227,19 @@ async function reportWith(opts: ReportOptions, root: string, config: PipelineCon
         for (const f of batch) progress(f);
       }
     };
-    // The calling thread takes batches from the same list; between batches it lets the workers'
-    // results in, so the lanes above hand them their next batch.
+    // After each file the calling thread lets the workers' results in, so the lanes above hand
+    // them their next batch.
     const callerLane = async (): Promise<void> => {
       const pipeline = await FilePipeline.create(config, opts.tokenizer, { syncReads: true });
       try {
-        while (next < batches.length && !failed) {
-          opts.signal?.throwIfAborted();
-          const batch = batches[next++]!;
-          for (const f of batch) addOutcome(all, await pipeline.process(task(f)));
-          for (const f of batch) progress(f);
-          await new Promise((resolve) => setImmediate(resolve));
+        while (next < end && !failed) {
+          const batch = batches[--end]!;
+          for (const f of batch) {
+            opts.signal?.throwIfAborted();
+            addOutcome(all, await pipeline.process(task(f)));
+            progress(f);
+            await new Promise((resolve) => setImmediate(resolve));
+          }
         }
       } catch (e) {
         failed = true;
