@@ -27,9 +27,10 @@ export interface IdentifierEntry {
   saved: number;
   /** Subtoken pieces of one occurrence, e.g. ["get", "User", "By", "Id"]. */
   pieces: string[];
-  /** Each distinct way BPE splits this identifier, most occurrences first: after a space it is
-   *  spelt differently (`[" defect", "s"]` vs `["def", "ect", "s"]`, a leading space kept as " ").
-   *  Their occurrences and savings add up to the entry's. Absent in reports of older versions. */
+  /** Each distinct way BPE splits this identifier: after a space it is spelt differently
+   *  (`[" defect", "s"]` vs `["def", "ect", "s"]`, a leading space kept as " "). Their occurrences
+   *  and savings add up to the entry's. In a report most occurrences first (buildReport sorts
+   *  them; a file's or a batch's table keeps them as found). Absent in reports of older versions. */
   spellings?: Spelling[];
 }
 
@@ -238,7 +239,6 @@ export function analyzeText(input: AnalyzeTextInput): AnalyzedText {
     const seen = spellingAt(e.spellings!, text, enc, a.firstToken, a.tokenCount);
     if (seen) { seen.occurrences++; seen.saved += saved; } else e.spellings!.push({ pieces: spellingOf(text, enc, a.firstToken, a.tokenCount), occurrences: 1, saved });
   }
-  for (const name of Object.keys(identifierTable)) sortSpellings(identifierTable[name]!.spellings!);
   const windows = windowSavings(plan, input.window.capacity).map((w): [number, number] => [w.tokens, w.merged]);
   const { after: windowsAfter, product: windowsProduct } = windowSumsAfter(windows, input.window.specials);
   const status: FileStatus = !spans ? 'unsupported-language' : spans.hasErrors ? 'parse-errors' : 'ok';
