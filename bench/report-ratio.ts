@@ -3,11 +3,14 @@
 // counting o200k tokens over the same files in one thread. The two run interleaved, round after
 // round, in one process; the ratio that counts is the per-round one (report MB/s over
 // gpt-tokenizer MB/s of the same round), reported as median and range.
-//   node --import tsx bench/report-ratio.ts [--mb 10] [--rounds 5] [--worker dist/report-worker.js] [--baseline-worker W]
+//   node --import tsx bench/report-ratio.ts [--mb 10] [--rounds 5] [--worker dist/report-worker.js]
+//        [--baseline-worker W | --baseline-src DIR]
 // bench/run.ts calls `measureReportRatio` for its table; alone, this script bundles the worker into
 // bench/results/ (so it does not touch dist/, which other work may be using) unless --worker is given.
 // --baseline-worker adds, in each round, a report with another bundled worker (e.g. one built from
-// an earlier commit): a before/after under the same machine load.
+// an earlier commit): a before/after under the same machine load. --baseline-src DIR does the same
+// for the whole pipeline: DIR is a built checkout of an earlier commit (its src/ for the calling
+// thread, its dist/report-worker.js for the workers), run with the options it knows.
 import { existsSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -48,11 +51,14 @@ export function reportableFiles(mb: number): CorpusFile[] {
 const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
 
 /** `rounds` interleaved rounds over `files` (written to a temporary tree for the report). */
-export async function measureReportRatio(files: CorpusFile[], opts: { rounds: number; workerFile?: string; baselineWorkerFile?: string }): Promise<RatioResult> {
+export async function measureReportRatio(files: CorpusFile[], opts: { rounds: number; workerFile?: string; baselineWorkerFile?: string; baselineSrc?: string }): Promise<RatioResult> {
   const o200k = await import('gpt-tokenizer/encoding/o200k_base');
   for (const f of files.slice(0, 50)) o200k.countTokens(f.text); // JIT warm-up, as for every baseline here
   const root = writeCorpus(files);
   const jobs = defaultJobs();
+  const baselineRun: typeof runReport | undefined = opts.baselineSrc
+    ? ((await import(join(opts.baselineSrc, 'src', 'core', 'report', 'index.ts'))) as { runReport: typeof runReport }).runReport
+    : undefined;
   const reportOpts = {
     ...(opts.workerFile ? { workerFile: opts.workerFile } : {}),
     root, tokenizerDir: locateTokenizer().dir, tokenizerName: 'codet5', modelKey: 'codet5-base', scope: 'identifiers' as const,
@@ -71,14 +77,15 @@ export async function measureReportRatio(files: CorpusFile[], opts: { rounds: nu
         for (const f of files) tokens += o200k.countTokens(f.text);
         return { sec: seconds(t0), tokens };
       };
-      const report = async (workerFile = opts.workerFile) => {
+      const report = async (workerFile = opts.workerFile, run = runReport) => {
         const t0 = process.hrtime.bigint();
         const c0 = process.cpuUsage();
-        const rep = await runReport({ ...reportOpts, ...(workerFile ? { workerFile } : {}) });
+        const rep = await run({ ...reportOpts, ...(workerFile ? { workerFile } : {}) });
         const cpu = process.cpuUsage(c0);
         return { sec: seconds(t0), cpuSec: (cpu.user + cpu.system) / 1e6, files: rep.files.length };
       };
-      const baseline = async () => (opts.baselineWorkerFile ? await report(opts.baselineWorkerFile) : undefined);
+      const baseline = async () => (baselineRun ? await report(join(opts.baselineSrc!, 'dist', 'report-worker.js'), baselineRun)
+        : opts.baselineWorkerFile ? await report(opts.baselineWorkerFile) : undefined);
       let g, p, b;
       if (r % 2 === 0) { g = gpt(); p = await report(); b = await baseline(); } else { b = await baseline(); p = await report(); g = gpt(); }
       rounds.push({
@@ -108,8 +115,8 @@ export function ratioTable(r: RatioResult): string[] {
   const base = r.rounds.every((x) => x.baselineSec !== undefined) ? r.rounds.map((x) => x.gptSec / x.baselineSec!) : undefined;
   const cpu = (xs: number[]) => `${median(xs).toFixed(2)} s (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`;
   const baselineRows = base ? [
-    `| \`report\`, baseline worker, same settings | ${rate(r.rounds.map((x) => x.baselineSec!))} |`,
-    `| \`report\`, baseline worker: CPU seconds, all threads | ${cpu(r.rounds.map((x) => x.baselineCpuSec!))} |`,
+    `| \`report\`, baseline (earlier build), same settings | ${rate(r.rounds.map((x) => x.baselineSec!))} |`,
+    `| \`report\`, baseline: CPU seconds, all threads | ${cpu(r.rounds.map((x) => x.baselineCpuSec!))} |`,
     `| ratio baseline report / gpt-tokenizer, per round | ${median(base).toFixed(2)}x (${Math.min(...base).toFixed(2)}–${Math.max(...base).toFixed(2)}) |`,
   ] : [];
   return [
@@ -143,10 +150,14 @@ async function main(): Promise<void> {
   const workerFile = given ? resolve(given) : await bundleWorker();
   if (!existsSync(workerFile)) throw new Error(`no worker at ${workerFile}`);
   const baseline = arg('baseline-worker');
-  const r = await measureReportRatio(files, { rounds: Number(arg('rounds') ?? 5), workerFile, ...(baseline ? { baselineWorkerFile: resolve(baseline) } : {}) });
+  const baselineSrc = arg('baseline-src');
+  const r = await measureReportRatio(files, {
+    rounds: Number(arg('rounds') ?? 5), workerFile,
+    ...(baseline ? { baselineWorkerFile: resolve(baseline) } : {}), ...(baselineSrc ? { baselineSrc: resolve(baselineSrc) } : {}),
+  });
   console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${files.length} files, ${(r.bytes / 1e6).toFixed(2)} MB.`);
   console.log(ratioTable(r).join('\n'));
-  console.log(`per round (gpt s / report s${baseline ? ' / baseline s' : ''}): ${r.rounds.map((x) => [x.gptSec, x.reportSec, ...(x.baselineSec !== undefined ? [x.baselineSec] : [])].map((v) => v.toFixed(2)).join('/')).join(', ')}`);
+  console.log(`per round (gpt s / report s${baseline || baselineSrc ? ' / baseline s' : ''}): ${r.rounds.map((x) => [x.gptSec, x.reportSec, ...(x.baselineSec !== undefined ? [x.baselineSec] : [])].map((v) => v.toFixed(2)).join('/')).join(', ')}`);
 }
 
 if (require.main === module) {

@@ -174,7 +174,7 @@ async function main(): Promise<void> {
   const ratio = await measureReportRatio(files, { rounds: 3, ...(existsSync(bundledWorker) ? { workerFile: bundledWorker } : {}) });
   out('## `report` against gpt-tokenizer counting o200k tokens (issue 11 target: ≥ 0.5x)');
   out();
-  out(`Same ${files.length} files; \`report\` with default options and --jobs (${ratio.jobs} workers, start-up included), gpt-tokenizer in one thread; 3 interleaved rounds.`);
+  out(`Same ${files.length} files; \`report\` with default options and --jobs as the CLI runs it (${ratio.jobs} threads: the calling one and ${ratio.jobs - 1} worker(s), start-up included), gpt-tokenizer in one thread; 3 interleaved rounds.`);
   out();
   for (const row of ratioTable(ratio)) out(row);
   out();
