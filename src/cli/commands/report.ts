@@ -149,7 +149,7 @@ export function register(program: Command): void {
           dataset: mode.path, format: mode.format, rows: mode.rows, sampleWindow: mode.window,
           tokenizerDir, tokenizerName: tokenizer.name, modelKey: cfg.key, profile, scope: o.scope, spanEngine: o.spans, window,
           shard, jobs, topLimit: o.top, includeIdentifierTable: !!o.identifierTable, toolVersion: TOOL_VERSION,
-          tokenizer, signal, onProgress: progressPrinter(o.progress), onSamples: perSample.onSamples,
+          tokenizer, signal, onProgress: progressPrinter(o.progress), onSamples: perSample.onSamples, callerWorks: true,
         }).catch((e: unknown) => { throw datasetFailure(e); }));
         emit(renderReport(r, format), o.out);
         perSample.write();

@@ -105,10 +105,10 @@ export function workerEntry(explicit?: string): string {
 
 /** Batches queued in each worker: while the calling thread analyses a file of its own it hands
  *  out nothing, so its workers then need more than the one next batch in hand. */
-const queuedPerWorker = (callerWorks: boolean | undefined) => (callerWorks ? 4 : 2);
+export const queuedPerWorker = (callerWorks: boolean | undefined) => (callerWorks ? 4 : 2);
 
 /** A pool of `threads` workers, each building its pipeline (tokenizer, parser) as soon as it starts. */
-function startPool(config: PipelineConfig, threads: number, opts: Pick<ReportOptions, 'workerFile' | 'callerWorks'>): Piscina {
+export function startPool(config: PipelineConfig, threads: number, opts: Pick<ReportOptions, 'workerFile' | 'callerWorks'>): Piscina {
   return new Piscina({
     filename: workerEntry(opts.workerFile),
     workerData: config,

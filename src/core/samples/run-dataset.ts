@@ -6,12 +6,11 @@
 import { basename } from 'node:path';
 import { open } from 'node:fs/promises';
 import { setMaxListeners } from 'node:events';
-import { Piscina } from 'piscina';
 import { modelConfig } from '../flops';
 import { buildReport } from '../report/aggregate';
 import { defaultReportProfile } from '../report/profile-flops';
 import type { ReportJson } from '../report/schema';
-import { capJobs, workerEntry, type ReportOptions } from '../report/run';
+import { capJobs, queuedPerWorker, startPool, type ReportOptions } from '../report/run';
 import { FilePipeline, type PipelineConfig } from '../report/process-file';
 import { datasetLayout, parquetLayout, readDatasetRows, shardRows, type DatasetFormat, type DatasetRow } from './dataset';
 import { isInvalidRow, rowSample, type RowSample, type RowSpec } from './rows';
@@ -23,13 +22,15 @@ import type { SampleWindow } from './types';
 /** The options a dataset report shares with a tree report (see ReportOptions for each). */
 type SharedReportOptions = Pick<ReportOptions,
   'tokenizerDir' | 'tokenizerName' | 'modelKey' | 'profile' | 'scope' | 'spanEngine' | 'window' | 'sampleWindow' | 'shard'
-  | 'topLimit' | 'includeIdentifierTable' | 'toolVersion' | 'grammarDirs' | 'runtimeWasm' | 'workerFile' | 'tokenizer' | 'signal' | 'onProgress'>;
+  | 'topLimit' | 'includeIdentifierTable' | 'toolVersion' | 'grammarDirs' | 'runtimeWasm' | 'workerFile' | 'tokenizer' | 'signal' | 'onProgress'
+  | 'callerWorks'>;
 
 export interface DatasetReportOptions extends SharedReportOptions {
   dataset: string;
   format: DatasetFormat;
   rows: RowSpec;
-  /** Worker threads (report workers), at most the cores; 0 or absent: in the calling thread. */
+  /** Threads, at most the cores; 0 or absent: in the calling thread. Worker threads, unless
+   *  `callerWorks`: then the calling thread is one of them (it also reads the rows). */
   jobs?: number;
   /** Every sample's record and every invalid row, once the run is done (--per-sample). */
   onSamples?: (records: readonly SampleRecord[], invalid: readonly InvalidRow[]) => void;
@@ -89,7 +90,8 @@ export async function runDatasetReport(opts: DatasetReportOptions): Promise<Repo
   const columns = [opts.rows.field, ...(opts.rows.languageField ? [opts.rows.languageField] : [])];
   const rows = readDatasetRows(opts.dataset, opts.format, range, columns, opts.signal);
   const jobs = capJobs(opts.jobs ?? 0);
-  if (jobs === 0 || total < 2 * BATCH_ROWS) {
+  const poolThreads = opts.callerWorks ? jobs - 1 : jobs;
+  if (poolThreads <= 0 || total < 2 * BATCH_ROWS) {
     const pipeline = await FilePipeline.create(config, opts.tokenizer);
     try {
       for await (const batch of rowBatches(rows, opts.rows, all.invalid, finished)) {
@@ -101,24 +103,40 @@ export async function runDatasetReport(opts: DatasetReportOptions): Promise<Repo
       pipeline.dispose();
     }
   } else {
-    const pool = new Piscina({ filename: workerEntry(opts.workerFile), workerData: config, minThreads: jobs, maxThreads: jobs, idleTimeout: 1000, concurrentTasksPerWorker: 2 });
-    // Rows are read on this thread as workers need them: at most two batches per worker in flight.
+    const pool = startPool(config, poolThreads, opts);
+    // Rows are read on this thread as workers need them, at most `room` batches in flight. With
+    // `callerWorks` a batch that finds the workers full is analysed here instead of waiting.
+    const room = poolThreads * queuedPerWorker(opts.callerWorks);
     const inFlight = new Set<Promise<void>>();
-    if (opts.signal) setMaxListeners(jobs * 2 + 10, opts.signal);
+    if (opts.signal) setMaxListeners(room + 10, opts.signal);
+    let caller: FilePipeline | undefined;
+    let failure: { error: unknown } | undefined;
     try {
       for await (const batch of rowBatches(rows, opts.rows, all.invalid, finished)) {
+        if (failure) throw failure.error;
+        if (opts.callerWorks && inFlight.size >= room) {
+          opts.signal?.throwIfAborted();
+          caller ??= await FilePipeline.create(config, opts.tokenizer);
+          addRowBatch(all, await caller.analyzeRows(batch.rows));
+          finished(batch.rows.length, batch.bytes);
+          await new Promise((resolve) => setImmediate(resolve)); // lets the workers' results in
+          continue;
+        }
         const task: RowTasks = { rows: batch.rows };
         const run: Promise<void> = (pool.run(task, { signal: opts.signal }) as Promise<RowBatchResult>).then((out) => {
           addRowBatch(all, out);
           finished(batch.rows.length, batch.bytes);
           inFlight.delete(run);
         });
+        // Handled at once (the loop may not wait on it for a while); the next row batch throws it.
+        run.catch((e: unknown) => { failure ??= { error: e }; });
         inFlight.add(run);
-        if (inFlight.size >= jobs * 2) await Promise.race(inFlight);
+        if (!opts.callerWorks && inFlight.size >= room) await Promise.race(inFlight);
       }
       await Promise.all(inFlight);
     } finally {
       await Promise.allSettled(inFlight);
+      caller?.dispose();
       await pool.destroy();
     }
   }

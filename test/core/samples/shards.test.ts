@@ -128,3 +128,17 @@ test('a dataset analysed on worker threads gives the same report as in the calli
   assert.equal(inThread.samples!.totals.samples + inThread.samples!.invalidRows!.length, 600);
   assert.deepEqual(Object.keys(inThread.languages), ['c', 'cpp']);
 });
+
+test('the calling thread analysing batches the worker has no room for (the CLI) gives the same report', async () => {
+  // 2,000 rows: 8 batches, more than the 4 one worker holds, so the calling thread takes some.
+  const dir = mkdtempSync(join(tmpdir(), 'stl-rows-caller-'));
+  const path = join(dir, 'many.jsonl');
+  const rows = Array.from({ length: 2000 }, (_, i) => JSON.stringify(i % 211 === 7 ? { func: i } : { func: `int parse_header_${i % 17}(Buffer *input_buffer) { return input_buffer->byte_count_${i % 5} * ${i}; }`, lang: 'c' }));
+  writeFileSync(path, rows.join('\n'));
+  const inThread = await runDatasetReport(datasetOptions(path));
+  let progressed = 0;
+  const together = await runDatasetReport({ ...datasetOptions(path), jobs: 2, callerWorks: true, onProgress: (p) => { progressed = p.done; } });
+  assert.deepEqual(together, inThread);
+  assert.equal(progressed, 2000, 'every row counted once, valid or not');
+  assert.equal(inThread.samples!.totals.samples + inThread.samples!.invalidRows!.length, 2000);
+});
