@@ -121,6 +121,12 @@ export function startPool(config: PipelineConfig, threads: number, opts: Pick<Re
   });
 }
 
+/** Resolves true once one of the pool's workers has its pipeline (an empty task is the probe),
+ *  false if it cannot start one; never rejects. */
+export function workerCanStart(pool: Piscina, signal?: AbortSignal): Promise<boolean> {
+  return (pool.run([], { signal }) as Promise<unknown>).then(() => true, () => false);
+}
+
 export async function runReport(opts: ReportOptions): Promise<ReportJson> {
   const root = resolve(opts.root);
   const config: PipelineConfig = {
@@ -215,7 +221,14 @@ async function reportWith(opts: ReportOptions, root: string, config: PipelineCon
     let next = 0;
     let end = batches.length;
     let failed = false;
+    // With the calling thread working, a worker is handed files only once it can analyse them
+    // (tokenizer loaded): until then the caller takes them, and on a small tree it takes them all
+    // while the worker is still starting, which is then stopped unused.
+    let callerFinished = (): void => undefined;
+    const callerDone = new Promise<boolean>((resolve) => { callerFinished = () => resolve(false); });
+    const workerReady = opts.callerWorks ? workerCanStart(pool, opts.signal) : Promise.resolve(true);
     const lane = async (): Promise<void> => {
+      if (!(await Promise.race([workerReady, callerDone]))) return;
       while (next < end && !failed) {
         opts.signal?.throwIfAborted();
         const batch = batches[next++]!;
@@ -245,6 +258,7 @@ async function reportWith(opts: ReportOptions, root: string, config: PipelineCon
         failed = true;
         throw e;
       } finally {
+        callerFinished();
         pipeline.dispose();
       }
     };

@@ -10,7 +10,7 @@ import { modelConfig } from '../flops';
 import { buildReport } from '../report/aggregate';
 import { defaultReportProfile } from '../report/profile-flops';
 import type { ReportJson } from '../report/schema';
-import { capJobs, queuedPerWorker, startPool, type ReportOptions } from '../report/run';
+import { capJobs, queuedPerWorker, startPool, workerCanStart, type ReportOptions } from '../report/run';
 import { FilePipeline, type PipelineConfig } from '../report/process-file';
 import { datasetLayout, parquetLayout, readDatasetRows, shardRows, type DatasetFormat, type DatasetRow } from './dataset';
 import { isInvalidRow, rowSample, type RowSample, type RowSpec } from './rows';
@@ -107,6 +107,9 @@ export async function runDatasetReport(opts: DatasetReportOptions): Promise<Repo
     // Rows are read on this thread as workers need them, at most `room` batches in flight. With
     // `callerWorks` a batch that finds the workers full is analysed here instead of waiting.
     const room = poolThreads * queuedPerWorker(opts.callerWorks);
+    // With the caller working, the workers get rows only once one can analyse them (see run.ts).
+    let workersReady = !opts.callerWorks;
+    if (opts.callerWorks) void workerCanStart(pool, opts.signal).then((ok) => { workersReady = ok; });
     const inFlight = new Set<Promise<void>>();
     if (opts.signal) setMaxListeners(room + 10, opts.signal);
     let caller: FilePipeline | undefined;
@@ -114,7 +117,7 @@ export async function runDatasetReport(opts: DatasetReportOptions): Promise<Repo
     try {
       for await (const batch of rowBatches(rows, opts.rows, all.invalid, finished)) {
         if (failure) throw failure.error;
-        if (opts.callerWorks && inFlight.size >= room) {
+        if (opts.callerWorks && (!workersReady || inFlight.size >= room)) {
           opts.signal?.throwIfAborted();
           caller ??= await FilePipeline.create(config, opts.tokenizer);
           addRowBatch(all, await caller.analyzeRows(batch.rows));
