@@ -2,7 +2,7 @@
 // the calling thread; either way a bad file becomes a skip entry, never an exception.
 import { SpanExtractor, isSupportedLanguage } from '../spans';
 import { lexicalSpans } from '../spans/lexical';
-import { loadTokenizer } from '../tokenizer';
+import { loadTokenizer, type TokenizerSnapshot } from '../tokenizer';
 import type { SpanResult, Tokenizer } from '../types';
 import { checkContent } from '../scan/classify';
 import { readRegularFile, readRegularFileSync } from '../scan/read-source';
@@ -40,6 +40,13 @@ export interface PipelineConfig {
   sampleWindow?: SampleWindow;
   /** Where outcomes are kept for later runs (result-cache.ts); its paths are not part of the key. */
   resultCache?: ResultCacheConfig;
+}
+
+/** What a report worker thread is started with (worker.ts). */
+export interface ReportWorkerData {
+  config: PipelineConfig;
+  /** The calling thread's tokenizer, built (see ByteLevelBpeTokenizer.snapshot); else loaded from config.tokenizerDir. */
+  tokenizer?: TokenizerSnapshot;
 }
 
 /** How a pipeline runs, as opposed to what it computes (PipelineConfig, part of the cache key). */

@@ -18,6 +18,15 @@ export interface BpeModelOptions {
   unkId?: number;
 }
 
+/** The merge tables of a built model: typed arrays a worker thread receives as they are
+ *  (structured clone copies them in one go) instead of rebuilding them from merges.txt. */
+export interface BpeTables {
+  readonly byteToId: Int32Array;
+  readonly capMask: number;
+  readonly keys: Int32Array;
+  readonly vals: Int32Array;
+}
+
 export class BpeModel {
   /** Vocabulary id of each byte's character (or the unk id). */
   readonly byteToId: Int32Array;
@@ -32,7 +41,15 @@ export class BpeModel {
   private ranks = new Int32Array(256);
   private merged = new Int32Array(256);
 
-  constructor(opts: BpeModelOptions, describe: (problem: string) => Error) {
+  constructor(opts: BpeModelOptions | BpeTables, describe: (problem: string) => Error = (p) => new Error(p)) {
+    if ('keys' in opts) {
+      // Tables of a built model (tables()): only read from here on, so they can be shared.
+      this.byteToId = opts.byteToId;
+      this.capMask = opts.capMask;
+      this.keys = opts.keys;
+      this.vals = opts.vals;
+      return;
+    }
     const { vocab, merges } = opts;
     this.byteToId = new Int32Array(256);
     for (let b = 0; b < 256; b++) {
@@ -81,6 +98,11 @@ export class BpeModel {
     this.keys[s * 2 + 1] = right;
     this.vals[s * 2] = rank;
     this.vals[s * 2 + 1] = result;
+  }
+
+  /** The built tables, for a model of the same merges elsewhere (`new BpeModel(tables)`). */
+  tables(): BpeTables {
+    return { byteToId: this.byteToId, capMask: this.capMask, keys: this.keys, vals: this.vals };
   }
 
   /** Rank of the merge (left, right), or -1; the merged id is left in `lastMerged`. */

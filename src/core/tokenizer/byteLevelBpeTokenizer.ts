@@ -6,7 +6,7 @@
 // Pre-token results are cached by their text, since code repeats identifiers and whitespace runs.
 import type { Encoding, Tokenizer } from '../types';
 import { AddedTokenMatcher, type AddedTokenSpec } from './addedTokens';
-import { BpeModel } from './bpeModel';
+import { BpeModel, type BpeTables } from './bpeModel';
 import { BYTE_TO_UNICODE, byteLengthOfToken } from './byteLevel';
 import { gpt2PreTokenEnd as gpt2PreTokenEndFn } from './gpt2PreTokenizer';
 import { GPT2_PRE_TOKENIZER, isPlainGpt2, preTokenizeRanges, type PreTokenizerConfig } from './preTokenizerConfig';
@@ -24,6 +24,26 @@ export interface ByteLevelBpeOptions {
   ignoreMerges?: boolean;
   /** Builds the error thrown for an unusable vocabulary/merges (the loader adds the path). */
   describeError?: (problem: string) => Error;
+}
+
+/**
+ * A built tokenizer as plain data (typed arrays, strings, plain objects), for `structuredClone` or a
+ * worker's `workerData`: `new ByteLevelBpeTokenizer(snapshot)` makes an identical tokenizer without
+ * parsing vocab.json and merges.txt or building the merge table again.
+ */
+export interface TokenizerSnapshot {
+  readonly kind: 'byte-level-bpe';
+  readonly name: string;
+  readonly vocabSize: number;
+  readonly specialIds: Tokenizer['specialIds'];
+  readonly preTokenizer: PreTokenizerConfig;
+  readonly ignoreMerges: boolean;
+  /** The vocabulary as given, entry order kept: tokens and their ids. */
+  readonly vocabTokens: readonly string[];
+  readonly vocabIds: Int32Array;
+  readonly addedTokens: readonly AddedTokenSpec[];
+  readonly tokenBytes: Int32Array;
+  readonly model: BpeTables;
 }
 
 // Local binding: CommonJS transpilers turn imported bindings into getters (a call per pre-token).
@@ -82,7 +102,9 @@ export class ByteLevelBpeTokenizer implements Tokenizer {
   // `ignore_merges`), not encoding: built on first use, since every report worker thread builds a
   // tokenizer and a 32k-entry copy is start-up time. They read the vocabulary and added tokens as
   // given to the constructor (the loaders hand over maps of their own).
-  private readonly vocab: ReadonlyMap<string, number>;
+  private vocab: ReadonlyMap<string, number> | undefined;
+  /** The vocabulary of a snapshot, made a map on first use (see above). */
+  private vocabEntries: { tokens: readonly string[]; ids: Int32Array } | undefined;
   private readonly addedTokens: readonly AddedTokenSpec[];
   private tokenToIdTable: Map<string, number> | undefined;
   private idToTokenTable: Array<string | undefined> | undefined;
@@ -95,7 +117,21 @@ export class ByteLevelBpeTokenizer implements Tokenizer {
   private byteCharStart = new Int32Array(1024);
   private byteCharEnd = new Int32Array(1024);
 
-  constructor(opts: ByteLevelBpeOptions) {
+  constructor(opts: ByteLevelBpeOptions | TokenizerSnapshot) {
+    if ('kind' in opts) {
+      this.name = opts.name;
+      this.vocabSize = opts.vocabSize;
+      this.specialIds = opts.specialIds;
+      this.preTokenizer = opts.preTokenizer;
+      this.plainGpt2 = isPlainGpt2(this.preTokenizer);
+      this.ignoreMerges = opts.ignoreMerges;
+      this.vocabEntries = { tokens: opts.vocabTokens, ids: opts.vocabIds };
+      this.addedTokens = opts.addedTokens;
+      this.tokenBytes = opts.tokenBytes;
+      this.model = new BpeModel(opts.model);
+      this.added = new AddedTokenMatcher(opts.addedTokens);
+      return;
+    }
     const describe = opts.describeError ?? ((p: string) => new Error(p));
     this.preTokenizer = opts.preTokenizer ?? GPT2_PRE_TOKENIZER;
     this.plainGpt2 = isPlainGpt2(this.preTokenizer);
@@ -123,6 +159,30 @@ export class ByteLevelBpeTokenizer implements Tokenizer {
     this.added = new AddedTokenMatcher(addedTokens);
   }
 
+  /** This tokenizer as plain data; `new ByteLevelBpeTokenizer(snapshot)` is the same tokenizer. */
+  snapshot(): TokenizerSnapshot {
+    const vocab = this.vocabMap();
+    const vocabIds = new Int32Array(vocab.size);
+    let i = 0;
+    vocab.forEach((id) => { vocabIds[i++] = id; });
+    return {
+      kind: 'byte-level-bpe', name: this.name, vocabSize: this.vocabSize, specialIds: this.specialIds,
+      preTokenizer: this.preTokenizer, ignoreMerges: this.ignoreMerges, vocabTokens: [...vocab.keys()], vocabIds,
+      addedTokens: this.addedTokens, tokenBytes: this.tokenBytes, model: this.model.tables(),
+    };
+  }
+
+  private vocabMap(): ReadonlyMap<string, number> {
+    if (!this.vocab) {
+      const { tokens, ids } = this.vocabEntries!;
+      const map = new Map<string, number>();
+      for (let i = 0; i < tokens.length; i++) map.set(tokens[i]!, ids[i]!);
+      this.vocab = map;
+      this.vocabEntries = undefined;
+    }
+    return this.vocab;
+  }
+
   idToToken(id: number): string | undefined {
     return Number.isInteger(id) && id >= 0 ? this.idToTokenArray()[id] : undefined;
   }
@@ -133,7 +193,7 @@ export class ByteLevelBpeTokenizer implements Tokenizer {
 
   private tokenToIdMap(): Map<string, number> {
     if (!this.tokenToIdTable) {
-      this.tokenToIdTable = new Map(this.vocab);
+      this.tokenToIdTable = new Map(this.vocabMap());
       for (const t of this.addedTokens) this.tokenToIdTable.set(t.content, t.id);
     }
     return this.tokenToIdTable;
@@ -142,7 +202,7 @@ export class ByteLevelBpeTokenizer implements Tokenizer {
   private idToTokenArray(): Array<string | undefined> {
     if (!this.idToTokenTable) {
       const table = (this.idToTokenTable = new Array<string | undefined>(this.vocabSize));
-      this.vocab.forEach((id, tok) => {
+      this.vocabMap().forEach((id, tok) => {
         table[id] = tok;
       });
       for (const t of this.addedTokens) table[t.id] = t.content;

@@ -1,5 +1,5 @@
 // Public API of the tokenizer module.
-export { ByteLevelBpeTokenizer, type ByteLevelBpeOptions } from './byteLevelBpeTokenizer';
+export { ByteLevelBpeTokenizer, type ByteLevelBpeOptions, type TokenizerSnapshot } from './byteLevelBpeTokenizer';
 export type { AddedTokenSpec } from './addedTokens';
 export type { PreTokenizerConfig, PreTokenizerStep } from './preTokenizerConfig';
 export { loadTokenizer, type LoadTokenizerOptions } from './load';
