@@ -155,7 +155,7 @@ export async function runReport(opts: ReportOptions): Promise<ReportJson> {
   // With a cache most files may be hits, so workers start only once the misses are known.
   const workers = new Workers(!opts.cache && poolThreads > 0 ? startPool(config, poolThreads, opts) : undefined);
   try {
-    return await reportWith(opts, root, config, jobs, workers);
+    return await reportWith(opts, root, config, poolThreads, workers);
   } finally {
     await workers.stop();
   }
@@ -172,7 +172,8 @@ class Workers {
   }
 }
 
-async function reportWith(opts: ReportOptions, root: string, config: PipelineConfig, jobs: number, workers: Workers): Promise<ReportJson> {
+/** `poolThreads`: worker threads to use (0: the calling thread analyses everything). */
+async function reportWith(opts: ReportOptions, root: string, config: PipelineConfig, poolThreads: number, workers: Workers): Promise<ReportJson> {
   opts.onProgress?.({ phase: 'walking', done: 0, total: 0, bytesDone: 0, bytesTotal: 0 });
   const walk = await walkTree(root, {
     maxFileSize: opts.maxFileSize,
@@ -203,7 +204,7 @@ async function reportWith(opts: ReportOptions, root: string, config: PipelineCon
 
   if (pending.length === 0) {
     // Every outcome came from the cache: no tokenizer to load, no worker to start.
-  } else if (jobs === 0 || pending.length <= 1 || (opts.callerWorks && jobs === 1)) {
+  } else if (poolThreads <= 0 || pending.length <= 1) {
     // One file is not worth a worker's start; a pool started early is stopped unused.
     await workers.stop();
     const pipeline = await FilePipeline.create(config, opts.tokenizer);
@@ -219,7 +220,6 @@ async function reportWith(opts: ReportOptions, root: string, config: PipelineCon
     }
   } else {
     const batches = makeBatches(pending);
-    const poolThreads = opts.callerWorks ? jobs - 1 : jobs;
     const pool = (workers.pool ??= startPool(config, Math.min(poolThreads, batches.length), opts));
     // Only as many batches are handed to the pool as its workers can hold (see startPool): the
     // rest wait here as plain file lists, not as queued tasks, and every task in flight listens

@@ -209,7 +209,7 @@ export class ReportPanel implements vscode.Disposable {
           exclude: patterns.exclude,
           ...(patterns.include.length ? { include: patterns.include } : {}),
           // Worker threads keep the extension host (hovers, the status bar) responsive while the
-          // files are tokenized and parsed; each loads its own tokenizer from located.dir.
+          // files are tokenized and parsed (this thread never analyses files beside them).
           jobs,
           topLimit: 100,
           includeIdentifierTable: false,
@@ -217,7 +217,8 @@ export class ReportPanel implements vscode.Disposable {
           grammarDirs: [join(ext, 'dist', 'grammars')],
           runtimeWasm: join(ext, 'dist', 'tree-sitter.wasm'),
           workerFile: join(ext, 'dist', 'report-worker.js'),
-          // Used when the report runs in this thread (a folder with a single file).
+          // Used when the report runs in this thread (a folder with a single file); the workers
+          // get a snapshot of it instead of loading the tokenizer files again.
           tokenizer,
           signal: scan.signal,
           ...(settings.reportCache ? {
