@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { CODET5_DIR, REPO_ROOT } from '../core/helpers';
 import { prepareOutput, writeAtomic } from '../../src/cli/common';
 import { FilePipeline } from '../../src/core/report/process-file';
-import { readRegularFile } from '../../src/core/scan/read-source';
+import { readRegularFile, readRegularFileSync } from '../../src/core/scan/read-source';
 import { walkTree, WalkRootError, type WalkOptions } from '../../src/core/scan/walk';
 import { languageForPath } from '../../src/core/spans';
 import type { ReportJson } from '../../src/core/report';
@@ -147,34 +147,45 @@ test('a file replaced by a FIFO after the walk is skipped by the pipeline, not w
   // b.py turns into a symlink to a device that would stream forever.
   rmSync(join(root, 'b.py'));
   symlinkSync('/dev/zero', join(root, 'b.py'));
-  const pipeline = await FilePipeline.create({
-    tokenizerDir: CODET5_DIR, spanEngine: 'lexical', scope: 'identifiers', window: { capacity: 510, specials: 2 }, includeGenerated: false,
-  });
-  try {
-    const t0 = Date.now();
-    const outcomes = [];
-    for (const f of walk.files) outcomes.push(await pipeline.process({ path: f.path, rel: f.rel, language: f.language, maxFileSize: 1 << 20 }));
-    assert.ok(Date.now() - t0 < 5000, 'answered at once');
-    assert.deepEqual(outcomes.map((o) => (o.kind === 'skip' ? [o.skipped.path, o.skipped.reason] : o.kind)), [['a.py', 'not-regular'], ['b.py', 'not-regular']]);
-  } finally {
-    pipeline.dispose();
+  // Both readers: the asynchronous one (the calling thread) and the synchronous one (workers).
+  for (const syncReads of [false, true]) {
+    const pipeline = await FilePipeline.create({
+      tokenizerDir: CODET5_DIR, spanEngine: 'lexical', scope: 'identifiers', window: { capacity: 510, specials: 2 }, includeGenerated: false,
+    }, undefined, { syncReads });
+    try {
+      const t0 = Date.now();
+      const outcomes = [];
+      for (const f of walk.files) outcomes.push(await pipeline.process({ path: f.path, rel: f.rel, language: f.language, maxFileSize: 1 << 20 }));
+      assert.ok(Date.now() - t0 < 5000, 'answered at once');
+      assert.deepEqual(outcomes.map((o) => (o.kind === 'skip' ? [o.skipped.path, o.skipped.reason] : o.kind)), [['a.py', 'not-regular'], ['b.py', 'not-regular']], `syncReads ${syncReads}`);
+    } finally {
+      pipeline.dispose();
+    }
   }
 });
 
-test('the source reader never reads past its limit', async () => {
+test('the source readers (asynchronous and synchronous) never read past their limit', async () => {
   const path = join(work, 'sized.py');
   writeFileSync(path, 'x'.repeat(100));
-  const exact = await readRegularFile(path, 100);
-  assert.ok(exact.ok && exact.bytes.length === 100);
-  const over = await readRegularFile(path, 99);
-  assert.ok(!over.ok && over.reason === 'too-large', JSON.stringify(over));
-  // A "regular" file whose stat says size 0 but which has content (like files in /proc).
-  const proc = await readRegularFile('/proc/self/status', 1 << 20);
-  assert.ok(proc.ok && proc.bytes.length > 0 && /Name:/.test(proc.bytes.toString()));
-  const procCapped = await readRegularFile('/proc/self/status', 10);
-  assert.ok(!procCapped.ok && procCapped.reason === 'too-large');
-  const missing = await readRegularFile(join(work, 'missing.py'), 10);
-  assert.ok(!missing.ok && missing.reason === 'unreadable');
+  const big = join(work, 'grown.py');
+  writeFileSync(big, 'y'.repeat(300_000)); // read whole, byte for byte (/proc below grows the buffer)
+  for (const read of [readRegularFile, async (p: string, max: number) => readRegularFileSync(p, max)]) {
+    const exact = await read(path, 100);
+    assert.ok(exact.ok && exact.bytes.length === 100);
+    const over = await read(path, 99);
+    assert.ok(!over.ok && over.reason === 'too-large', JSON.stringify(over));
+    const whole = await read(big, 1 << 20);
+    assert.ok(whole.ok && whole.bytes.length === 300_000 && whole.bytes.every((b) => b === 0x79));
+    // A "regular" file whose stat says size 0 but which has content (like files in /proc).
+    const proc = await read('/proc/self/status', 1 << 20);
+    assert.ok(proc.ok && proc.bytes.length > 0 && /Name:/.test(proc.bytes.toString()));
+    const procCapped = await read('/proc/self/status', 10);
+    assert.ok(!procCapped.ok && procCapped.reason === 'too-large');
+    const missing = await read(join(work, 'missing.py'), 10);
+    assert.ok(!missing.ok && missing.reason === 'unreadable');
+    const dir = await read(work, 1 << 20);
+    assert.ok(!dir.ok && dir.reason === 'not-regular', JSON.stringify(dir));
+  }
 });
 
 let busyTree: string | undefined;
