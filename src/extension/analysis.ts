@@ -13,6 +13,7 @@ import type { AnalysisSummary } from './summary';
 import type { IdentifierResult, ResultRecord, Results } from './results';
 import { MERGE_LAYER_SETTING, MergeLayerRefused, mergeLayerRefusal } from './mergeLayer';
 import { runTuning, withDecoder } from './runTuning';
+import { withCancellableProgress } from './progress';
 
 export class Analyzer {
   readonly host = new ModelHost();
@@ -41,66 +42,57 @@ export class Analyzer {
     const settings = this.ctx.config.settings;
     const selection = modelSelection(settings);
     const useStrategies = strategies ?? [settings.strategy];
-    return vscode.window.withProgress({
-      location: vscode.ProgressLocation.Notification, title: 'Subtoken Lens', cancellable: true,
-    }, async (progress, token) => {
-      // The core checks this signal between encoder runs, so a cancel stops within one run.
-      const abort = new AbortController();
-      const onCancel = token.onCancellationRequested(() => abort.abort());
-      const cancelled = () => { if (abort.signal.aborted) throw new vscode.CancellationError(); };
+    // The core checks this signal between encoder runs, so a cancel stops within one run.
+    return withCancellableProgress('Subtoken Lens', async ({ progress, signal, throwIfCancelled: cancelled }) => {
+      progress.report({ message: 'tokenizing and parsing…' });
+      const version = doc.version;
+      const analysis = await this.ctx.documents.get(doc);
+      const range = scope === 'selection' ? new vscode.Range(editor.selection.start, editor.selection.end) : fullRange(doc);
+      const { tokenizer } = await this.ctx.engine.ready(analysis.language);
+      const part = planForRange(tokenizer, doc.getText(), analysis, doc.offsetAt(range.start), doc.offsetAt(range.end));
+      cancelled();
+      const labels = part.plan.groups.map((g) => part.text.slice(part.spans[g.span]!.start, part.spans[g.span]!.end));
+      let raw: AnalysisResult | undefined;
+      let runError: string | undefined;
       try {
-        progress.report({ message: 'tokenizing and parsing…' });
-        const version = doc.version;
-        const analysis = await this.ctx.documents.get(doc);
-        const range = scope === 'selection' ? new vscode.Range(editor.selection.start, editor.selection.end) : fullRange(doc);
-        const { tokenizer } = await this.ctx.engine.ready(analysis.language);
-        const part = planForRange(tokenizer, doc.getText(), analysis, doc.offsetAt(range.start), doc.offsetAt(range.end));
+        progress.report({ message: `loading ${selection.label}…` });
+        const dir = selectedModelFolder(selection, this.ctx.engine.cacheDir);
+        const runtime = await this.host.runtime(dir, settings.provider);
         cancelled();
-        const labels = part.plan.groups.map((g) => part.text.slice(part.spans[g.span]!.start, part.spans[g.span]!.end));
-        let raw: AnalysisResult | undefined;
-        let runError: string | undefined;
-        try {
-          progress.report({ message: `loading ${selection.label}…` });
-          const dir = selectedModelFolder(selection, this.ctx.engine.cacheDir);
-          const runtime = await this.host.runtime(dir, settings.provider);
-          cancelled();
-          const refusal = mergeLayerRefusal(settings.mergeLayer, runtime.layers, selection.label);
-          if (refusal) throw new MergeLayerRefused(refusal);
-          const reducers = await strategyReducers(dir, runtime.info.dModel, useStrategies, {
-            trainIfMissing: isEmbeddedSelection(selection),
-            tokenizerDir: (await this.ctx.engine.tokenizer()).located.dir,
-            signal: abort.signal,
-            onTraining: (p) => progress.report({ message: `training the learned merger (first use): epoch ${p.epoch}/${p.epochs}…` }),
-            onTrained: (file) => this.ctx.log.info(`trained the learned merger for ${selection.label} on first use: ${file}`),
-          });
-          progress.report({ message: `running the encoder on ${part.encoding.length} tokens (${useStrategies.join(', ')})…` });
-          raw = await runModelAnalysis(runtime, part.encoding, part.plan, labels, reducers, settings.provider, abort.signal, settings.mergeLayer,
-            runTuning(settings, withDecoder(runtime.info.encoderConfig, runtime.layers)));
-          this.ctx.log.info(`analysis of ${doc.uri.fsPath}: provider ${raw.provider.used}`
-            + `${raw.provider.failures.length ? ` (fell back from ${raw.provider.failures.map((f) => `${f.provider}: ${f.reason}`).join('; ')})` : ''}`
-            + `${raw.randomWeights ? ', random weights' : ''}`);
-        } catch (err) {
-          cancelled();
-          if (err instanceof vscode.CancellationError) throw err;
-          // A setting the model cannot honour is refused outright, not shown as a half result.
-          if (err instanceof MergeLayerRefused) {
-            showMergeLayerRefusal(err.message);
-            return undefined;
-          }
-          runError = err instanceof Error ? err.message.split('\n')[0]! : String(err);
-          this.ctx.log.warn(`encoder not run: ${err instanceof Error && err.stack ? err.stack : runError}`);
-        }
+        const refusal = mergeLayerRefusal(settings.mergeLayer, runtime.layers, selection.label);
+        if (refusal) throw new MergeLayerRefused(refusal);
+        const reducers = await strategyReducers(dir, runtime.info.dModel, useStrategies, {
+          trainIfMissing: isEmbeddedSelection(selection),
+          tokenizerDir: (await this.ctx.engine.tokenizer()).located.dir,
+          signal,
+          onTraining: (p) => progress.report({ message: `training the learned merger (first use): epoch ${p.epoch}/${p.epochs}…` }),
+          onTrained: (file) => this.ctx.log.info(`trained the learned merger for ${selection.label} on first use: ${file}`),
+        });
+        progress.report({ message: `running the encoder on ${part.encoding.length} tokens (${useStrategies.join(', ')})…` });
+        raw = await runModelAnalysis(runtime, part.encoding, part.plan, labels, reducers, settings.provider, signal, settings.mergeLayer,
+          runTuning(settings, withDecoder(runtime.info.encoderConfig, runtime.layers)));
+        this.ctx.log.info(`analysis of ${doc.uri.fsPath}: provider ${raw.provider.used}`
+          + `${raw.provider.failures.length ? ` (fell back from ${raw.provider.failures.map((f) => `${f.provider}: ${f.reason}`).join('; ')})` : ''}`
+          + `${raw.randomWeights ? ', random weights' : ''}`);
+      } catch (err) {
         cancelled();
-        const record = buildRecord(doc, version, range, part, raw, runError, selection.label, useStrategies[0]!);
-        this.results.set(record, true);
-        if (runError) {
-          void vscode.window.showWarningMessage(`Subtoken Lens: showing token counts and analytic FLOPs only; the encoder did not run: ${runError}`, 'Show Log')
-            .then((p) => { if (p) this.ctx.log.show(true); });
+        if (err instanceof vscode.CancellationError) throw err;
+        // A setting the model cannot honour is refused outright, not shown as a half result.
+        if (err instanceof MergeLayerRefused) {
+          showMergeLayerRefusal(err.message);
+          return undefined;
         }
-        return record;
-      } finally {
-        onCancel.dispose();
+        runError = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+        this.ctx.log.warn(`encoder not run: ${err instanceof Error && err.stack ? err.stack : runError}`);
       }
+      cancelled();
+      const record = buildRecord(doc, version, range, part, raw, runError, selection.label, useStrategies[0]!);
+      this.results.set(record, true);
+      if (runError) {
+        void vscode.window.showWarningMessage(`Subtoken Lens: showing token counts and analytic FLOPs only; the encoder did not run: ${runError}`, 'Show Log')
+          .then((p) => { if (p) this.ctx.log.show(true); });
+      }
+      return record;
     });
   }
 

@@ -10,6 +10,7 @@ import { isEmbeddedSelection, modelSelection, runModelAnalysis, selectedModelFol
 import { runTuning, withDecoder } from './runTuning';
 import { planForRange } from './services';
 import type { Strategy } from './settings';
+import { withCancellableProgress } from './progress';
 
 export interface SweepOutcome {
   /** results[k]: the analysis at merge layer k. */
@@ -32,12 +33,7 @@ export async function runLayerSweep(ctx: Ctx, analyzer: Analyzer, target: Compar
   if (!(await ctx.setup.require('the layer sweep', ['tokenizer', 'model']))) return undefined;
   const settings = ctx.config.settings;
   const selection = modelSelection(settings);
-  return vscode.window.withProgress({
-    location: vscode.ProgressLocation.Notification, title: 'Subtoken Lens: layer sweep', cancellable: true,
-  }, async (progress, token) => {
-    const abort = new AbortController();
-    const onCancel = token.onCancellationRequested(() => abort.abort());
-    const cancelled = () => { if (abort.signal.aborted) throw new vscode.CancellationError(); };
+  return withCancellableProgress('Subtoken Lens: layer sweep', async ({ progress, signal, throwIfCancelled: cancelled }) => {
     try {
       progress.report({ message: 'tokenizing and parsing…' });
       const analysis = await ctx.documents.get(doc);
@@ -56,7 +52,7 @@ export async function runLayerSweep(ctx: Ctx, analyzer: Analyzer, target: Compar
       const reducers = await strategyReducers(dir, runtime.info.dModel, [settings.strategy], {
         trainIfMissing: isEmbeddedSelection(selection),
         tokenizerDir: (await ctx.engine.tokenizer()).located.dir,
-        signal: abort.signal,
+        signal,
         onTraining: (p) => progress.report({ message: `training the learned merger (first use): epoch ${p.epoch}/${p.epochs}…` }),
         onTrained: (file) => ctx.log.info(`trained the learned merger for ${selection.label} on first use: ${file}`),
       });
@@ -68,7 +64,7 @@ export async function runLayerSweep(ctx: Ctx, analyzer: Analyzer, target: Compar
         const step = `merge layer K = ${k} of 0..${layers} (${part.encoding.length} tokens, ${settings.strategy})…`;
         progress.report({ message: step, increment: k === 0 ? 0 : 100 / (layers + 1) });
         onStep(step);
-        results.push(await runModelAnalysis(runtime, part.encoding, part.plan, labels, reducers, settings.provider, abort.signal, k, tuning));
+        results.push(await runModelAnalysis(runtime, part.encoding, part.plan, labels, reducers, settings.provider, signal, k, tuning));
       }
       cancelled();
       ctx.log.info(`layer sweep of ${doc.uri.fsPath}: K = 0..${layers}, provider ${results[0]?.provider.used}, profile ${tuning.profile}, budget ${tuning.timeBudgetMs} ms`);
@@ -77,8 +73,6 @@ export async function runLayerSweep(ctx: Ctx, analyzer: Analyzer, target: Compar
       // The core rejects with the signal's AbortError: the person cancelled, nothing failed.
       cancelled();
       throw err;
-    } finally {
-      onCancel.dispose();
     }
   });
 }

@@ -1,7 +1,7 @@
 // The compare view's HTML shell: the report webview's policy (report/html.ts: nothing remote, the
 // one script by nonce, the stylesheet from the extension's folder), two buttons and an empty
 // #compare-root that dist/media/compare-view.js fills from a posted message. Pure, so tests check it.
-import { attr, makeNonce, webviewCsp } from './report/html';
+import { webviewPage } from './report/html';
 
 export interface CompareHtmlInput {
   /** webview.cspSource */
@@ -13,18 +13,10 @@ export interface CompareHtmlInput {
 }
 
 export function compareHtml(input: CompareHtmlInput): string {
-  const nonce = input.nonce ?? makeNonce();
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${attr(webviewCsp(input.cspSource, nonce))}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${attr(input.styleUri)}">
-<title>Subtoken Lens: Compare</title>
-</head>
-<body>
-<header>
+  return webviewPage({
+    ...input,
+    title: 'Subtoken Lens: Compare',
+    body: `<header>
   <h1>Token merging: strategies and merge layers</h1>
   <div class="actions">
     <button id="compare" title="Average vs learned merging on the same file or selection">Compare Strategies</button>
@@ -32,8 +24,6 @@ export function compareHtml(input: CompareHtmlInput): string {
   </div>
 </header>
 <p id="status" role="status">Running…</p>
-<main id="compare-root"></main>
-<script nonce="${nonce}" src="${attr(input.scriptUri)}"></script>
-</body>
-</html>`;
+<main id="compare-root"></main>`,
+  });
 }

@@ -16,6 +16,7 @@ import { COMMANDS } from './manifest';
 import { MergeLayerRefused, mergeLayerRefusal } from './mergeLayer';
 import { type ModelSelection, isEmbeddedSelection, modelSelection, selectedModelFolder, strategyReducers } from './models';
 import { planForRange } from './services';
+import { withCancellableProgress } from './progress';
 
 const TITLE = 'Generate With and Without Merging';
 /** As the CLI's `generate --max-new-tokens` default: a summary-length output. */
@@ -82,12 +83,8 @@ export async function generateWithMerging(ctx: Ctx, analyzer: Analyzer): Promise
     return;
   }
   const input = await inputRange(editor);
-  const markdown = await vscode.window.withProgress({
-    location: vscode.ProgressLocation.Notification, title: `Subtoken Lens: ${TITLE}`, cancellable: true,
-  }, async (progress, token) => {
-    // The core checks the signal between decoder steps, so a cancel stops within one step.
-    const abort = new AbortController();
-    const onCancel = token.onCancellationRequested(() => abort.abort());
+  // The core checks the signal between decoder steps, so a cancel stops within one step.
+  const markdown = await withCancellableProgress(`Subtoken Lens: ${TITLE}`, async ({ progress, signal }) => {
     try {
       progress.report({ message: 'tokenizing and parsing…' });
       const analysis = await ctx.documents.get(doc);
@@ -105,14 +102,14 @@ export async function generateWithMerging(ctx: Ctx, analyzer: Analyzer): Promise
         if (refusal) throw new MergeLayerRefused(refusal);
         checkTokenizerMatchesModel(tokenizer.vocabSize, tokenizer.name, encoder.info);
         const [strategy] = await strategyReducers(dir, encoder.info.dModel, [settings.strategy], {
-          trainIfMissing: false, tokenizerDir: (await ctx.engine.tokenizer()).located.dir, signal: abort.signal,
+          trainIfMissing: false, tokenizerDir: (await ctx.engine.tokenizer()).located.dir, signal,
           onTraining: () => undefined, onTrained: () => undefined,
         });
         const groups = part.plan.groups.map((g) => Array.from({ length: g.tokenCount }, (_, k) => g.firstToken + k));
         const [first] = splitIntoWindows({ ids: part.encoding.ids, groups }, encoder.info.config.bos_token_id, encoder.info.config.eos_token_id);
         progress.report({ message: `generating from ${first!.ids.length} positions, unmerged and merged…` });
         const comparison = await generateWithAndWithoutMerging(encoder, decoder, first!.ids, first!.groups, strategy!.reducer, {
-          maxNewTokens: MAX_NEW_TOKENS, signal: abort.signal, mergeLayer: settings.mergeLayer,
+          maxNewTokens: MAX_NEW_TOKENS, signal, mergeLayer: settings.mergeLayer,
         });
         return generationMarkdown({
           source: input.label, model: selection.label, randomWeights: encoder.info.randomWeights, strategy: settings.strategy,
@@ -123,15 +120,13 @@ export async function generateWithMerging(ctx: Ctx, analyzer: Analyzer): Promise
         await decoder.release();
       }
     } catch (err) {
-      if (abort.signal.aborted || err instanceof vscode.CancellationError) return undefined;
+      if (signal.aborted || err instanceof vscode.CancellationError) return undefined;
       if (err instanceof MergeLayerRefused) {
         showMergeLayerRefusal(err.message);
         return undefined;
       }
       ctx.showError(TITLE, err);
       return undefined;
-    } finally {
-      onCancel.dispose();
     }
   });
   if (markdown === undefined) return;

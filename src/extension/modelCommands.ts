@@ -15,6 +15,7 @@ import {
 import { MODELS, type ModelChoice } from './settings';
 import { modelDir } from '../core/runtime/fetch';
 import { listEmbeddedModels } from '../core/runtime/named-models';
+import { withCancellableProgress } from './progress';
 
 function downloaded(choice: ModelChoice, cacheDir: string): boolean {
   const repo = MODEL_REPOS[choice];
@@ -85,17 +86,8 @@ export async function download(ctx: Ctx, preselected?: ModelChoice): Promise<voi
   const cache = ctx.engine.cacheDir;
   const pick = preselected && MODEL_REPOS[preselected] ? { model: preselected, repo: MODEL_REPOS[preselected] } : await pickHubRepo(endpoint, cache);
   if (!pick) return;
-  const result = await vscode.window.withProgress({
-    location: vscode.ProgressLocation.Notification, title: `Downloading ${pick.repo}`, cancellable: true,
-  }, async (progress, token) => {
-    const abort = new AbortController();
-    const onCancel = token.onCancellationRequested(() => abort.abort());
-    try {
-      return await downloadHubRepo(pick.repo, { cacheDir: cache, endpoint, signal: abort.signal, onProgress: (message) => progress.report({ message }) });
-    } finally {
-      onCancel.dispose();
-    }
-  });
+  const result = await withCancellableProgress(`Downloading ${pick.repo}`, ({ progress, signal }) =>
+    downloadHubRepo(pick.repo, { cacheDir: cache, endpoint, signal, onProgress: (message) => progress.report({ message }) }));
   ctx.log.info(`downloaded ${result.repo}@${result.commit ?? result.revision} from ${endpoint} into ${result.dir} `
     + `(${result.downloadedBytes} bytes${result.fromCache ? ', already cached' : ''})`);
   const use = await vscode.window.showInformationMessage(

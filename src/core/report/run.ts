@@ -6,7 +6,7 @@ import { basename, join, resolve } from 'node:path';
 import { Piscina } from 'piscina';
 import { languageForPath } from '../spans';
 import { walkTree, type WalkFile } from '../scan/walk';
-import { buildReport } from './aggregate';
+import { buildReport, type ReportMeta } from './aggregate';
 import { FilePipeline, type FileTask, type PipelineConfig, type ReportWorkerData } from './process-file';
 import { ByteLevelBpeTokenizer, loadTokenizer } from '../tokenizer';
 import { addBatch, addOutcome, emptyBatchResult, makeBatches, type BatchResult } from './batch';
@@ -104,6 +104,9 @@ export function workerEntry(explicit?: string): string {
   return join(__dirname, 'worker-dev.js');
 }
 
+/** Worker threads for `jobs` threads of work: one fewer when the calling thread is one of them. */
+export const workerThreads = (jobs: number, callerWorks: boolean | undefined) => (callerWorks ? jobs - 1 : jobs);
+
 /** Batches queued in each worker: while the calling thread analyses a file of its own it hands
  *  out nothing, so its workers then need more than the one next batch in hand. */
 export const queuedPerWorker = (callerWorks: boolean | undefined) => (callerWorks ? 4 : 2);
@@ -147,7 +150,7 @@ export async function runReport(opts: ReportOptions): Promise<ReportJson> {
     ...(opts.unit === 'function' ? { unit: 'function' as const, sampleWindow: sampleWindowOf(opts) } : {}),
   };
   const jobs = capJobs(opts.jobs);
-  const poolThreads = opts.callerWorks ? jobs - 1 : jobs;
+  const poolThreads = workerThreads(jobs, opts.callerWorks);
   // The calling thread that works needs a tokenizer anyway: loaded first, its workers get a copy.
   if (opts.callerWorks && poolThreads > 0 && !opts.tokenizer) opts = { ...opts, tokenizer: loadTokenizer(opts.tokenizerDir) };
   // Without a cache every file found goes to the workers: they start now and load the tokenizer
@@ -277,13 +280,31 @@ async function reportWith(opts: ReportOptions, root: string, config: PipelineCon
   if (cache) opts.onCache?.(await cache.finish(all, pending.length, pending.reduce((s, f) => s + f.size, 0)));
   const files = all.results.flatMap((r) => (r.kind === 'file' ? [r.stats] : []));
   const skipped = [...walk.skipped, ...all.results.flatMap((r) => (r.kind === 'skip' ? [r.skipped] : []))];
+  const meta = runMeta(opts, basename(root));
   const samples = opts.unit === 'function' ? treeSamples(all.results, {
     modelKey: opts.modelKey, profile: opts.profile, specials: opts.window.specials, window: sampleWindowOf(opts),
-    topLimit: opts.topLimit, includeParts: opts.includeIdentifierTable || !!opts.shard,
+    topLimit: opts.topLimit, includeParts: meta.includeIdentifierTable,
   }) : undefined;
   if (samples) opts.onSamples?.(samples.records);
   return buildReport(files, all.table, skipped, {
+    ...meta,
     ...(samples ? { samples: samples.section } : {}),
+    // Recorded so that `combine` can refuse shards whose files were chosen differently.
+    selection: {
+      maxFileSize: opts.maxFileSize, includeVendored: opts.includeVendored, includeGenerated: opts.includeGenerated,
+      includeUnsupported: opts.includeUnsupported, followExternalSymlinks: opts.followExternalSymlinks ?? false,
+      include: opts.include ?? [], exclude: opts.exclude ?? [],
+    },
+  });
+}
+
+/** What a report records of how it was run, the same for a tree and a dataset (`root`: the folder's
+ *  or the dataset file's name). A shard keeps its identifier table, which `combine` needs. */
+export function runMeta(
+  opts: Pick<ReportOptions, 'toolVersion' | 'tokenizerName' | 'modelKey' | 'profile' | 'scope' | 'spanEngine' | 'window' | 'shard' | 'topLimit' | 'includeIdentifierTable'>,
+  root: string,
+): ReportMeta {
+  return {
     toolVersion: opts.toolVersion,
     tokenizer: opts.tokenizerName,
     modelKey: opts.modelKey,
@@ -291,15 +312,9 @@ async function reportWith(opts: ReportOptions, root: string, config: PipelineCon
     scope: opts.scope,
     spanEngine: opts.spanEngine ?? 'tree-sitter',
     window: opts.window,
-    root: basename(root),
+    root,
     shard: opts.shard ?? null,
-    // Recorded so that `combine` can refuse shards whose files were chosen differently.
-    selection: {
-      maxFileSize: opts.maxFileSize, includeVendored: opts.includeVendored, includeGenerated: opts.includeGenerated,
-      includeUnsupported: opts.includeUnsupported, followExternalSymlinks: opts.followExternalSymlinks ?? false,
-      include: opts.include ?? [], exclude: opts.exclude ?? [],
-    },
     topLimit: opts.topLimit,
     includeIdentifierTable: opts.includeIdentifierTable || !!opts.shard,
-  });
+  };
 }

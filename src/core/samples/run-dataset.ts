@@ -10,7 +10,7 @@ import { modelConfig } from '../flops';
 import { buildReport } from '../report/aggregate';
 import { defaultReportProfile } from '../report/profile-flops';
 import type { ReportJson } from '../report/schema';
-import { capJobs, queuedPerWorker, startPool, workerCanStart, type ReportOptions } from '../report/run';
+import { capJobs, queuedPerWorker, runMeta, startPool, workerCanStart, workerThreads, type ReportOptions } from '../report/run';
 import { FilePipeline, type PipelineConfig } from '../report/process-file';
 import { datasetLayout, parquetLayout, readDatasetRows, shardRows, type DatasetFormat, type DatasetRow } from './dataset';
 import { isInvalidRow, rowSample, type RowSample, type RowSpec } from './rows';
@@ -90,7 +90,7 @@ export async function runDatasetReport(opts: DatasetReportOptions): Promise<Repo
   const columns = [opts.rows.field, ...(opts.rows.languageField ? [opts.rows.languageField] : [])];
   const rows = readDatasetRows(opts.dataset, opts.format, range, columns, opts.signal);
   const jobs = capJobs(opts.jobs ?? 0);
-  const poolThreads = opts.callerWorks ? jobs - 1 : jobs;
+  const poolThreads = workerThreads(jobs, opts.callerWorks);
   if (poolThreads <= 0 || total < 2 * BATCH_ROWS) {
     const pipeline = await FilePipeline.create(config, opts.tokenizer);
     try {
@@ -152,19 +152,10 @@ export async function runDatasetReport(opts: DatasetReportOptions): Promise<Repo
     ...(opts.rows.language ? { language: opts.rows.language } : {}), ...(opts.rows.languageField ? { languageField: opts.rows.languageField } : {}),
     rows: layout.rows,
   };
-  const includeParts = opts.includeIdentifierTable || !!opts.shard;
+  const meta = runMeta(opts, basename(opts.dataset));
+  const includeParts = meta.includeIdentifierTable;
   return buildReport([], all.table, [], {
-    toolVersion: opts.toolVersion,
-    tokenizer: opts.tokenizerName,
-    modelKey: opts.modelKey,
-    ...(opts.profile ? { profile: opts.profile } : {}),
-    scope: opts.scope,
-    spanEngine: opts.spanEngine ?? 'tree-sitter',
-    window: opts.window,
-    root: basename(opts.dataset),
-    shard: opts.shard ?? null,
-    topLimit: opts.topLimit,
-    includeIdentifierTable: includeParts,
+    ...meta,
     samples: collector.build({ cfg, profile, specials, unit: 'row', window: sampleWindow, source, topLimit: opts.topLimit, includeParts }),
     unlisted: all.unlisted,
     notes: [datasetNote(opts.rows.field, sampleWindow, specials)],

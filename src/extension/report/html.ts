@@ -40,20 +40,34 @@ export function webviewCsp(cspSource: string, nonce: string): string {
   ].join('; ');
 }
 
-export function reportHtml(input: ReportHtmlInput): string {
+/**
+ * A webview page of this extension (the report's and the compare view's): the policy above, the
+ * one stylesheet, the page's own `body` markup (trusted: written here, never data), and the one
+ * script last, with the nonce.
+ */
+export function webviewPage(input: ReportHtmlInput & { readonly title: string; readonly body: string }): string {
   const nonce = input.nonce ?? makeNonce();
-  const csp = webviewCsp(input.cspSource, nonce);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${attr(csp)}">
+<meta http-equiv="Content-Security-Policy" content="${attr(webviewCsp(input.cspSource, nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${attr(input.styleUri)}">
-<title>Subtoken Lens: Workspace Report</title>
+<title>${input.title}</title>
 </head>
 <body>
-<header>
+${input.body}
+<script nonce="${nonce}" src="${attr(input.scriptUri)}"></script>
+</body>
+</html>`;
+}
+
+export function reportHtml(input: ReportHtmlInput): string {
+  return webviewPage({
+    ...input,
+    title: 'Subtoken Lens: Workspace Report',
+    body: `<header>
   <h1>Workspace token-merging report</h1>
   <div class="actions">
     <button data-export="md">Export Markdown</button>
@@ -64,8 +78,6 @@ export function reportHtml(input: ReportHtmlInput): string {
   </div>
 </header>
 <p id="status" role="status">Scanning the workspace…</p>
-<main id="report"></main>
-<script nonce="${nonce}" src="${attr(input.scriptUri)}"></script>
-</body>
-</html>`;
+<main id="report"></main>`,
+  });
 }
